@@ -1,0 +1,90 @@
+# Liaison — the two commands a newcomer needs are `make run` and `make test` (README.md).
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+UV_VERSION := 0.13.8
+UV := var/tools/bin/uv
+MANAGE := $(PY) manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint install assets migrate demo serve worker periodic messages e2e fuzz clean help
+
+help:
+	@echo "make run    — install, migrate, load the demo data and serve on http://$(HOST):$(PORT)"
+	@echo "make test   — the whole suite (installs what it needs first)"
+	@echo "make lint   — ruff, mypy, makemigrations --check"
+
+# ---- installation --------------------------------------------------------------------------
+
+$(UV):
+	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
+	$(PYTHON) -m venv var/tools
+	var/tools/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(VENV)/.installed: pyproject.toml uv.lock | $(UV)
+	UV_PROJECT_ENVIRONMENT=$(VENV) $(UV) sync --frozen --python $(PYTHON) --quiet
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+install: $(VENV)/.installed
+
+# Vendor assets are copied from npm packages into static/vendor: served by us, never a CDN.
+assets: node_modules/.installed
+	mkdir -p static/vendor/bootstrap static/vendor/htmx static/vendor/echarts
+	cp node_modules/bootstrap/dist/css/bootstrap.min.css static/vendor/bootstrap/
+	cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js static/vendor/bootstrap/
+	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx/
+	cp node_modules/echarts/dist/echarts.min.js static/vendor/echarts/
+
+static: install assets
+	$(MANAGE) collectstatic --noinput --verbosity 0
+
+# ---- run -----------------------------------------------------------------------------------
+
+migrate: install
+	$(MANAGE) migrate --noinput
+
+demo: migrate
+	$(MANAGE) load_demo
+
+# The web server (granian, WSGI), the background worker and the periodic timer run side by
+# side; Ctrl-C stops all three.
+run: static demo
+	@echo "Serving on http://$(HOST):$(PORT)/  (API docs: http://$(HOST):$(PORT)/api/v1/docs)"
+	@trap 'kill 0' INT TERM EXIT; \
+	$(MANAGE) db_worker & \
+	$(MANAGE) periodic --loop & \
+	$(VENV)/bin/granian --interface wsgi --host $(HOST) --port $(PORT) --workers 2 --log-level warning config.wsgi:application
+
+# ---- quality -------------------------------------------------------------------------------
+
+# Browser journeys need Debian's chromium and CJK fonts; installed here when missing.
+browser:
+	@if ! command -v chromium >/dev/null || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+		else echo "Browser journeys need: sudo apt-get install chromium fonts-noto-cjk"; fi; \
+	fi
+
+test: static browser
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) makemigrations --check --dry-run
+
+messages: install
+	$(MANAGE) makemessages --all --no-obsolete --ignore=.venv --ignore=node_modules --ignore=var
+	$(MANAGE) compilemessages --ignore=.venv
+
+fuzz: install
+	LIAISON_FUZZ_EXAMPLES=500 $(PY) -m pytest liaison/api/tests/test_schemathesis.py -p no:xdist
+
+clean:
+	rm -rf $(VENV) var/tools node_modules static/vendor staticfiles

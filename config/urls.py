@@ -1,0 +1,17 @@
+"""URL wiring only: every route belongs to an app."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from liaison.api.api import api
+
+urlpatterns = [
+    path("api/v1/", api.urls),
+    path("accounts/", include("liaison.accounts.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("", include("liaison.portal.urls")),
+]
+
+handler404 = "liaison.portal.views.not_found"
+handler500 = "liaison.portal.views.server_error"

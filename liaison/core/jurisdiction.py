@@ -1,0 +1,37 @@
+"""The generic half of the one jurisdiction mechanism (ARCHITECTURE.md "Jurisdiction").
+
+Rule 5: a lookup by a user-supplied id starts from the actor's visible queryset, so an object
+out of reach is a 404 (its existence is never revealed), and an allowed-to-see-but-not-to-do
+action is a 403. The concrete reach of a user (regions, stations, departments) is computed in
+`liaison.accounts.jurisdiction`; every scoped model's QuerySet implements `visible_to`.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol, TypeVar
+
+from django.db import models
+
+from .errors import Forbidden, NotFound
+
+M = TypeVar("M", bound=models.Model)
+
+
+class ScopedQuerySet(Protocol):
+    """A QuerySet that knows how to narrow itself to what an actor may see or do."""
+
+    def visible_to(self, actor: Any, action: str = "view") -> models.QuerySet[Any]: ...
+
+
+def get_visible(queryset: models.QuerySet[M], pk: Any) -> M:
+    """The object with this primary key inside `queryset`, or NotFound (also for junk ids)."""
+    try:
+        return queryset.get(pk=int(pk))
+    except (TypeError, ValueError, OverflowError, queryset.model.DoesNotExist):
+        raise NotFound() from None
+
+
+def require(allowed: bool, message: str | None = None) -> None:
+    """Raise Forbidden (403) unless `allowed`: for objects the actor can already see."""
+    if not allowed:
+        raise Forbidden(message)

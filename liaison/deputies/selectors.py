@@ -1,0 +1,104 @@
+"""Reads of deputies shared by the API, the portal and the back office."""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+
+from liaison.accounts.jurisdiction import Actor
+from liaison.core.jurisdiction import get_visible
+from liaison.organization.models import Region, subtree_q
+from liaison.stations.models import Station
+
+from .models import Assignment, Deputy
+
+ORDERINGS = {"name": "name_pinyin", "-name": "-name_pinyin", "id": "id", "-id": "-id", "level": "level"}
+
+
+def _current_stations(*, published_only: bool) -> Prefetch[Assignment]:
+    qs = Assignment.objects.current().select_related("station").order_by("start", "id")
+    if published_only:
+        qs = qs.filter(station__is_published=True)
+    return Prefetch("assignments", queryset=qs, to_attr="current_assignments")
+
+
+def _filter(
+    qs: QuerySet[Deputy], *, region_code: str | None, station_id: int | None, level: str | None
+) -> QuerySet[Deputy]:
+    if region_code:
+        region = Region.objects.filter(code=region_code).first()
+        if region is None:
+            return qs.none()
+        current = Assignment.objects.current().filter(deputy=OuterRef("pk"))
+        qs = qs.filter(Exists(current.filter(subtree_q("station__region__", [region.path]))))
+    if station_id is not None:
+        current = Assignment.objects.current().filter(deputy=OuterRef("pk"), station_id=station_id)
+        qs = qs.filter(Exists(current))
+    if level:
+        qs = qs.filter(level=level)
+    return qs
+
+
+def deputy_list_public(
+    *, region_code: str | None = None, station_id: int | None = None, level: str | None = None
+) -> QuerySet[Deputy]:
+    """Active deputies with a current published station; filters as the public API documents."""
+    return _filter(Deputy.objects.public(), region_code=region_code, station_id=station_id, level=level).order_by(
+        "name_pinyin", "id"
+    )
+
+
+def deputy_get_public(deputy_id: int) -> Deputy:
+    """A public deputy with current stations and group; 404 otherwise."""
+    qs = Deputy.objects.public().select_related("term__region", "group").prefetch_related(
+        _current_stations(published_only=True)
+    )
+    return get_visible(qs, deputy_id)
+
+
+def deputy_list(
+    *,
+    actor: Actor,
+    region_code: str | None = None,
+    station_id: int | None = None,
+    level: str | None = None,
+    term_id: int | None = None,
+    q: str | None = None,
+    ordering: str = "name",
+) -> QuerySet[Deputy]:
+    """Deputies the actor may see, filtered and searched (name, pinyin, certificate number)."""
+    qs = _filter(Deputy.objects.visible_to(actor), region_code=region_code, station_id=station_id, level=level)
+    if term_id is not None:
+        qs = qs.filter(term_id=term_id)
+    if q:
+        q = q.strip()
+        qs = qs.filter(Q(name__contains=q) | Q(name_pinyin__contains=q.lower()) | Q(certificate_no=q))
+    return qs.order_by(ORDERINGS.get(ordering, "name_pinyin"), "id").prefetch_related(
+        _current_stations(published_only=False)
+    )
+
+
+def deputy_get(*, actor: Actor, deputy_id: int) -> Deputy:
+    """The deputy if the actor may see it, with assignments (history included); 404 otherwise."""
+    qs = (
+        Deputy.objects.visible_to(actor)
+        .select_related("term__region", "constituency", "group", "delegation")
+        .prefetch_related(
+            Prefetch("assignments", queryset=Assignment.objects.select_related("station").order_by("-start", "id")),
+            _current_stations(published_only=False),
+        )
+    )
+    return get_visible(qs, deputy_id)
+
+
+def deputy_can_change(actor: Actor, deputy: Deputy) -> bool:
+    """Whether the actor may edit the core record of this (visible) deputy."""
+    return Deputy.objects.visible_to(actor, "change").filter(pk=deputy.pk).exists()
+
+
+def station_deputies_public(station: Station) -> list[Deputy]:
+    """Deputies currently at a published station, for its notice board."""
+    return list(
+        Deputy.objects.public()
+        .filter(Exists(Assignment.objects.current().filter(deputy=OuterRef("pk"), station=station)))
+        .order_by("name_pinyin", "id")
+    )
