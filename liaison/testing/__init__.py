@@ -1,0 +1,1 @@
+"""Shared test support: the one standard set of personas (ARCHITECTURE.md rule 8)."""
