@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "liaison.accounts",
     "liaison.stations",
     "liaison.deputies",
+    "liaison.demo",
     "liaison.portal",
     "liaison.api",
 ]
@@ -141,7 +142,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_HTTP_RESPONSE_CODE = 429
-AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "liaison.accounts.lockout.lockout_response"
 AXES_VERBOSE = False
 AXES_SENSITIVE_PARAMETERS = ["password"]
 
@@ -213,7 +214,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "INFO"},
     "loggers": {
         "django.request": {"level": "ERROR"},
-        "axes": {"level": "WARNING"},
+        # Axes logs usernames and addresses on every failure; usernames may be phone numbers,
+        # which must not reach the logs (SECURITY.md S20).
+        "axes": {"level": "ERROR"},
     },
 }
 

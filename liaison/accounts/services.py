@@ -55,9 +55,12 @@ def client_ip(request: HttpRequest | None) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
-@transaction.atomic
 def api_token_issue(*, request: HttpRequest, username: str, password: str) -> IssuedToken:
-    """Check the password (with lockout) and issue a bearer token; the raw token is shown once."""
+    """Check the password (with lockout) and issue a bearer token; the raw token is shown once.
+
+    Not one transaction: a failed attempt must stay recorded (lockout counter and audit row)
+    even though the request fails; only the token and its audit row are written atomically.
+    """
     user = authenticate(request, username=username, password=password)
     if getattr(request, "axes_locked_out", False):
         raise LockedOut()
@@ -65,8 +68,9 @@ def api_token_issue(*, request: HttpRequest, username: str, password: str) -> Is
         raise InvalidCredentials()
     raw = secrets.token_urlsafe(32)
     expires_at = now() + settings.API_TOKEN_TTL
-    ApiToken.objects.create(user=user, key_hash=hash_token(raw), expires_at=expires_at)
-    audit(actor=user, action="auth.token_issued", target=user, ip_address=client_ip(request))
+    with transaction.atomic():
+        ApiToken.objects.create(user=user, key_hash=hash_token(raw), expires_at=expires_at)
+        audit(actor=user, action="auth.token_issued", target=user, ip_address=client_ip(request))
     return IssuedToken(token=raw, expires_at=expires_at)
 
 

@@ -5,10 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import views as auth_views
+from django.db import transaction
 from django.http import HttpResponse
 from django.urls import reverse_lazy
 
 from liaison.core.audit import audit
+
+from .models import User
 
 
 class LoginView(auth_views.LoginView):
@@ -25,9 +28,10 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     success_url = reverse_lazy("portal:home")
 
     def form_valid(self, form: Any) -> HttpResponse:
-        response = super().form_valid(form)
-        user = form.user
-        if user.must_change_password:
-            type(user).objects.filter(pk=user.pk).update(must_change_password=False)
-        audit(actor=user, action="auth.password_changed", target=user)
+        with transaction.atomic():
+            response = super().form_valid(form)
+            user = User.objects.get(pk=form.user.pk)
+            if user.must_change_password:
+                User.objects.filter(pk=user.pk).update(must_change_password=False)
+            audit(actor=user, action="auth.password_changed", target=user)
         return response

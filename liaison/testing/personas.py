@@ -20,10 +20,14 @@ from django.test import Client
 from liaison.accounts.choices import Role
 from liaison.accounts.models import ApiToken, RoleGrant, User, hash_token
 from liaison.core.clock import now
-from liaison.deputies.models import Assignment, Deputy, DeputyGroup, Term
+from liaison.deputies.models import Assignment, Contact, Deputy, DeputyGroup, Term
 from liaison.deputies.pinyin import pinyin_key
 from liaison.organization.models import Constituency, Department, Office, Region
 from liaison.stations.models import Station, StationRole, StationRule
+
+# A resident's phone and ID number planted in the data: no response may contain them in full.
+RESIDENT_PHONE = "13500001234"
+RESIDENT_ID_NUMBER = "11010519491231002X"
 
 PERSONAS = (
     "officer",
@@ -185,4 +189,6 @@ def build_world() -> World:
         "yining": Assignment.objects.create(deputy=yn_dep, station=yn_station, start=start),
     }
     w.deputies = {"qianfeng": qf_dep, "qianfeng2": qf_dep2, "xinghua": xh_dep, "yining": yn_dep}
+    # Residents' personal data that must never leave unmasked (SECURITY.md S3).
+    Contact.objects.create(deputy=qf_dep, name="王大爷", phone=RESIDENT_PHONE, address="千峰南路3号楼2单元")
     return w

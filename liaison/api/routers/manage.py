@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import Q
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, Path, Query, Router, Schema
+from ninja import Field, Path, Query, Router, Schema, Status
 
 from liaison.accounts.jurisdiction import Actor
 from liaison.api.auth import actor_of, bearer
@@ -112,24 +112,24 @@ def stations(request: HttpRequest, filters: Query[StationFilters], page: Query[P
 
 
 @router.post("/stations", response={201: ManageStationDetailOut, **ERRORS_WRITE}, operation_id="manage_stations_create")
-def station_create(request: HttpRequest, payload: StationIn) -> tuple[int, dict[str, Any]]:
+def station_create(request: HttpRequest, payload: StationIn) -> Status[dict[str, Any]]:
     """Create a station in the caller's subtree (office admins)."""
     actor = _writer(request)
     station = station_services.station_create(actor=actor, **_station_inputs(actor, payload.dict()))
-    return 201, _station_detail(actor, station_selectors.station_get(actor=actor, station_id=station.pk))
+    return Status(201, _station_detail(actor, station_selectors.station_get(actor=actor, station_id=station.pk)))
 
 
 @router.get("/stations/{station_id}", response={200: ManageStationDetailOut, **ERRORS_READ}, operation_id="manage_stations_get")
 def station_detail(request: HttpRequest, station_id: int = ID) -> dict[str, Any]:
     """One station in the caller's jurisdiction (404 otherwise)."""
-    actor = _staff(request)
+    actor = actor_of(request)
     return _station_detail(actor, station_selectors.station_get(actor=actor, station_id=station_id))
 
 
 @router.patch("/stations/{station_id}", response={200: ManageStationDetailOut, **ERRORS_WRITE}, operation_id="manage_stations_update")
 def station_update(request: HttpRequest, payload: StationPatch, station_id: int = ID) -> dict[str, Any]:
     """Change the fields given; send back the `version` you read (409 if stale)."""
-    actor = _staff(request)
+    actor = actor_of(request)
     station = station_selectors.station_get(actor=actor, station_id=station_id)
     if actor.is_read_only:
         raise Forbidden(_("包保领导为只读角色,不能修改数据。"))
@@ -237,24 +237,24 @@ def deputies(request: HttpRequest, filters: Query[DeputyFilters], page: Query[Pa
 
 
 @router.post("/deputies", response={201: ManageDeputyDetailOut, **ERRORS_WRITE}, operation_id="manage_deputies_create")
-def deputy_create(request: HttpRequest, payload: DeputyIn) -> tuple[int, dict[str, Any]]:
+def deputy_create(request: HttpRequest, payload: DeputyIn) -> Status[dict[str, Any]]:
     """Register a deputy; the same certificate number twice in one term is a 409."""
     actor = _writer(request)
     deputy = deputy_services.deputy_create(actor=actor, **_deputy_inputs(payload.dict(), term=None))
-    return 201, _deputy_detail(actor, deputy_selectors.deputy_get(actor=actor, deputy_id=deputy.pk))
+    return Status(201, _deputy_detail(actor, deputy_selectors.deputy_get(actor=actor, deputy_id=deputy.pk)))
 
 
 @router.get("/deputies/{deputy_id}", response={200: ManageDeputyDetailOut, **ERRORS_READ}, operation_id="manage_deputies_get")
 def deputy_detail(request: HttpRequest, deputy_id: int = ID) -> dict[str, Any]:
     """One deputy with the whole assignment history (404 outside the jurisdiction)."""
-    actor = _staff(request)
+    actor = actor_of(request)
     return _deputy_detail(actor, deputy_selectors.deputy_get(actor=actor, deputy_id=deputy_id))
 
 
 @router.patch("/deputies/{deputy_id}", response={200: ManageDeputyDetailOut, **ERRORS_WRITE}, operation_id="manage_deputies_update")
 def deputy_update(request: HttpRequest, payload: DeputyPatch, deputy_id: int = ID) -> dict[str, Any]:
     """Change the fields given; a deputy may change only his public contact number."""
-    actor = _staff(request)
+    actor = actor_of(request)
     deputy = deputy_selectors.deputy_get(actor=actor, deputy_id=deputy_id)
     if actor.is_read_only:
         raise Forbidden(_("包保领导为只读角色,不能修改数据。"))
@@ -269,7 +269,7 @@ def deputy_update(request: HttpRequest, payload: DeputyPatch, deputy_id: int = I
     response={201: AssignmentOut, **ERRORS_WRITE},
     operation_id="manage_assignments_create",
 )
-def assignment_create(request: HttpRequest, payload: AssignmentIn, deputy_id: int = ID) -> tuple[int, dict[str, Any]]:
+def assignment_create(request: HttpRequest, payload: AssignmentIn, deputy_id: int = ID) -> Status[dict[str, Any]]:
     """Assign the deputy to a station in the caller's jurisdiction from `start`."""
     actor = _writer(request)
     deputy = deputy_selectors.deputy_get(actor=actor, deputy_id=deputy_id)
@@ -277,7 +277,7 @@ def assignment_create(request: HttpRequest, payload: AssignmentIn, deputy_id: in
     if station is None:
         raise InvalidInput(fields={"station_id": [_("站点不存在或不在您的管辖范围内。")]})
     a = deputy_services.assignment_create(actor=actor, deputy=deputy, station=station, start=payload.start)
-    return 201, {"id": a.pk, "station_id": station.pk, "station_name": station.name, "start": a.start, "end": a.end, "end_reason": a.end_reason}
+    return Status(201, {"id": a.pk, "station_id": station.pk, "station_name": station.name, "start": a.start, "end": a.end, "end_reason": a.end_reason})
 
 
 @router.post(

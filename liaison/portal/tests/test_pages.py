@@ -1,0 +1,83 @@
+"""Web pages: every route of the URL resolver has an expectation, checked for every persona."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from liaison.testing.personas import PERSONAS, RESIDENT_PHONE, World
+
+# Every web route (outside /api/, which test_jurisdiction_matrix covers, and Django admin,
+# which only system admins reach) with the status each kind of visitor gets.
+PAGES = {
+    "": {"anonymous": 200, "*": 200},
+    "accounts/login/": {"anonymous": 200, "*": 302},
+    "accounts/logout/": {"anonymous": 405, "*": 405},
+    "accounts/password/": {"anonymous": 302, "*": 200},
+    "i18n/setlang/": {"anonymous": 302, "*": 302},
+}
+
+
+def _routes(resolver: URLResolver, prefix: str = "") -> list[str]:
+    out = []
+    for pattern in resolver.url_patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            out += _routes(pattern, route)
+        elif isinstance(pattern, URLPattern):
+            out.append(route)
+    return out
+
+
+def test_every_web_route_has_an_expectation_row() -> None:
+    routes = {r for r in _routes(get_resolver()) if not r.startswith(("api/v1/", "admin/"))}
+    assert routes == set(PAGES), "add the new page to PAGES (and to the browser journeys)"
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_each_page_answers_each_persona_as_expected(world: World, persona: str) -> None:
+    client = world.web(persona)
+    for route, expected in PAGES.items():
+        response = client.get("/" + route)
+        assert response.status_code == expected.get(persona, expected["*"]), (persona, route)
+        assert RESIDENT_PHONE not in response.content.decode()
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_django_admin_is_for_system_admins_only(world: World, persona: str) -> None:
+    response = world.web(persona).get("/admin/")
+    assert response.status_code == 302, "personas are not Django staff: the admin redirects to its login"
+
+
+def test_the_home_page_lists_published_stations_of_the_chosen_region(world: World) -> None:
+    client = world.web("anonymous")
+    page = client.get("/?region=140109001").content.decode()
+    assert "千峰街道人大代表联络站" in page
+    assert "兴华街道人大代表联络站" not in page
+    assert "千峰街道人大代表之家(筹)" not in page, "unpublished stations stay private"
+    everything = client.get("/").content.decode()
+    assert "义宁镇良瑞社区人大代表联络站" in everything
+
+
+def test_a_junk_region_parameter_shows_every_station_rather_than_an_error(world: World) -> None:
+    response = world.web("anonymous").get("/?region=' OR 1=1 --")
+    assert response.status_code == 200
+
+
+def test_the_home_page_is_in_chinese_by_default(world: World) -> None:
+    page = world.web("anonymous").get("/").content.decode()
+    assert '<html lang="zh-hans">' in page
+    assert "有事找代表" in page
+
+
+def test_a_missing_page_helps_the_resident_home(world: World) -> None:
+    response = world.web("anonymous").get("/no-such-page/")
+    assert response.status_code == 404
+    assert "回到首页" in response.content.decode()
+
+
+def test_pages_load_no_asset_from_another_host(world: World) -> None:
+    page = world.web("anonymous").get("/").content.decode()
+    assert "http://" not in page.replace('http://testserver', '')
+    assert "https://" not in page
+    assert "//cdn" not in page
