@@ -93,8 +93,7 @@ def assert_fits_viewport(page: Page) -> None:
 
 
 TOUCH_TARGETS = (
-    "button, select, textarea, a.btn, [role=button], "
-    "input:not([type=hidden]):not([type=checkbox]):not([type=radio])"
+    "button, select, textarea, a.btn, [role=button], input:not([type=hidden]):not([type=checkbox]):not([type=radio])"
 )
 
 

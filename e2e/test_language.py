@@ -19,9 +19,10 @@ def compiled(language: str) -> bool:
 
 
 def switch_language(page: Page, label: str) -> None:
-    page.get_by_label("语言", exact=True).or_(page.get_by_label("Language", exact=True)).select_option(label=label)
-    page.locator("#language-select").locator("xpath=ancestor::form").get_by_role("button").click()
-    page.wait_for_load_state()
+    """Pick a language by its own name and press the form's button (its label is translated too)."""
+    page.locator("#language-select").select_option(label=label)
+    with page.expect_navigation():
+        page.locator("form:has(#language-select) button[type=submit]").tap()
 
 
 @pytest.mark.e2e

@@ -49,7 +49,13 @@ class Actor:
     @property
     def is_read_only(self) -> bool:
         """Only sponsor grants: may look, never change anything (SECURITY.md S2)."""
-        return not (self.is_system_admin or self.office_paths or self.staff_station_ids or self.deputy_ids or self.department_ids)
+        return not (
+            self.is_system_admin
+            or self.office_paths
+            or self.staff_station_ids
+            or self.deputy_ids
+            or self.department_ids
+        )
 
 
 ANONYMOUS = Actor()
@@ -73,9 +79,12 @@ def _compute(user: Any) -> Actor:
 
     from .models import RoleGrant
 
-    grants = list(RoleGrant.objects.active().filter(user=user).select_related("region").values(
-        "role", "region__path", "station_id", "department_id"
-    ))
+    grants = list(
+        RoleGrant.objects.active()
+        .filter(user=user)
+        .select_related("region")
+        .values("role", "region__path", "station_id", "department_id")
+    )
     roles = {g["role"] for g in grants}
     office_paths = tuple(sorted({g["region__path"] for g in grants if g["role"] == Role.OFFICE_ADMIN}))
     sponsor_paths = tuple(
@@ -112,5 +121,3 @@ def region_within_reach(actor: Actor, region_path: str, *, paths: tuple[str, ...
     if actor.is_system_admin:
         return True
     return any(region_path.startswith(p) for p in (actor.office_paths if paths is None else paths))
-
-

@@ -65,7 +65,10 @@ class RoleGrant(TimeStampedModel):
                     | Q(role="department_handler", region__isnull=True, station__isnull=True, department__isnull=False)
                     | (
                         Q(role="sponsor", department__isnull=True)
-                        & (Q(region__isnull=False, station__isnull=True) | Q(region__isnull=True, station__isnull=False))
+                        & (
+                            Q(region__isnull=False, station__isnull=True)
+                            | Q(region__isnull=True, station__isnull=False)
+                        )
                     )
                     | Q(
                         role__in=["system_admin", "resident", "deputy"],

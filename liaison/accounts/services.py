@@ -119,11 +119,18 @@ def role_grant_create(
         scope_region = region or (station.region if station else None) or (department.region if department else None)
         if scope_region is None or not region_within_reach(actor, scope_region.path):
             raise InvalidInput(fields={"scope": [_("授权范围超出了您的管辖区域。")]})
-    grant = RoleGrant(user=user, role=role, region=region, station=station, department=department, granted_by=actor.user)
+    grant = RoleGrant(
+        user=user, role=role, region=region, station=station, department=department, granted_by=actor.user
+    )
     grant.full_clean()
     grant.save()
-    audit(actor=actor.user, action="role.granted", target=user, reason=reason,
-          changes={"role": role, "scope": _scope_label(grant)})
+    audit(
+        actor=actor.user,
+        action="role.granted",
+        target=user,
+        reason=reason,
+        changes={"role": role, "scope": _scope_label(grant)},
+    )
     return grant
 
 
@@ -131,11 +138,18 @@ def role_grant_create(
 def role_grant_revoke(*, actor: Actor, grant: RoleGrant, reason: str = "") -> None:
     """Revoke a grant (kept for the trail); same reach rule as granting."""
     if not actor.is_system_admin:
-        scope = grant.region or (grant.station.region if grant.station else None) or (
-            grant.department.region if grant.department else None
+        scope = (
+            grant.region
+            or (grant.station.region if grant.station else None)
+            or (grant.department.region if grant.department else None)
         )
         if scope is None or not region_within_reach(actor, scope.path):
             raise Forbidden()
     RoleGrant.objects.filter(pk=grant.pk).update(revoked_at=now())
-    audit(actor=actor.user, action="role.revoked", target=grant.user, reason=reason,
-          changes={"role": grant.role, "scope": _scope_label(grant)})
+    audit(
+        actor=actor.user,
+        action="role.revoked",
+        target=grant.user,
+        reason=reason,
+        changes={"role": grant.role, "scope": _scope_label(grant)},
+    )

@@ -23,7 +23,12 @@ class Error(Schema):
 
 
 def error_response(
-    api: NinjaAPI, request: HttpRequest, status: int, code: ErrorCode, message: str, fields: dict[str, list[str]] | None = None
+    api: NinjaAPI,
+    request: HttpRequest,
+    status: int,
+    code: ErrorCode,
+    message: str,
+    fields: dict[str, list[str]] | None = None,
 ) -> HttpResponse:
     body = {"code": code.value, "message": message, "fields": fields or {}}
     return api.create_response(request, body, status=status)
@@ -85,7 +90,11 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(ValidationError)
     def model_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-        fields = {k: list(v) for k, v in exc.message_dict.items()} if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+        fields = (
+            {k: list(v) for k, v in exc.message_dict.items()}
+            if hasattr(exc, "error_dict")
+            else {"__all__": exc.messages}
+        )
         return error_response(api, request, 422, ErrorCode.INVALID_INPUT, _("提交的内容有误,请按提示修改。"), fields)
 
     @api.exception_handler(AuthenticationError)
@@ -111,7 +120,9 @@ def install_error_handlers(api: NinjaAPI) -> None:
             429: ErrorCode.RATE_LIMITED,
         }.get(exc.status_code, ErrorCode.INVALID_INPUT)
         status = 422 if exc.status_code == 400 else exc.status_code
-        return error_response(api, request, status, code, _("提交的内容有误,请按提示修改。") if status == 422 else str(exc))
+        return error_response(
+            api, request, status, code, _("提交的内容有误,请按提示修改。") if status == 422 else str(exc)
+        )
 
     @api.exception_handler(Exception)
     def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:

@@ -20,7 +20,9 @@ class OrjsonParser(Parser):
         except orjson.JSONDecodeError:
             from django.utils.translation import gettext as _
 
-            raise InvalidInput(_("请求体不是有效的 JSON。"), fields={"__all__": [_("请求体不是有效的 JSON。")]}) from None
+            raise InvalidInput(
+                _("请求体不是有效的 JSON。"), fields={"__all__": [_("请求体不是有效的 JSON。")]}
+            ) from None
 
 
 class OrjsonRenderer(BaseRenderer):

@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any, Literal
-
-from typing import Annotated
+from typing import Annotated, Any, Literal
 
 from ninja import Field, Schema
 from pydantic import AfterValidator, ConfigDict
 
 from liaison.core.text import clean_line, clean_text
-
 from liaison.deputies.choices import Gender
 from liaison.organization.choices import CongressLevel, RegionTier
 from liaison.stations.choices import StationKind

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Protocol, TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 
 from .errors import Forbidden, NotFound
@@ -27,7 +28,7 @@ def get_visible(queryset: models.QuerySet[M], pk: Any) -> M:
     """The object with this primary key inside `queryset`, or NotFound (also for junk ids)."""
     try:
         return queryset.get(pk=int(pk))
-    except (TypeError, ValueError, OverflowError, queryset.model.DoesNotExist):
+    except (TypeError, ValueError, OverflowError, ObjectDoesNotExist):
         raise NotFound() from None
 
 

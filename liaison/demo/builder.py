@@ -102,8 +102,8 @@ def demo_account_rows() -> list[tuple[str, str, str]]:
     """(username, role, scope) of every demo account, read back from its active grants."""
     users = {u.username: u for u in User.objects.filter(username__in=[a.username for a in d.ACCOUNTS])}
     grants: defaultdict[int, list[RoleGrant]] = defaultdict(list)
-    for grant in RoleGrant.objects.active().filter(user__in=users.values()).select_related(
-        "region", "station", "department"
+    for grant in (
+        RoleGrant.objects.active().filter(user__in=users.values()).select_related("region", "station", "department")
     ):
         grants[grant.user_id].append(grant)
     deputies = {dep.user_id: dep for dep in Deputy.objects.filter(user__in=users.values())}
@@ -256,7 +256,9 @@ class DemoBuilder:
             if region.pk is not None:
                 term = Term.objects.filter(region=region, level=level, number=number).first()
             if term is None:
-                term = Term(region=region, level=level, number=number, start=start, end=start.replace(year=start.year + 5))
+                term = Term(
+                    region=region, level=level, number=number, start=start, end=start.replace(year=start.year + 5)
+                )
                 self.rows["terms"].append(term)
             self.congresses[key] = Congress(term=term, prefix=prefix)
         return self.congresses[key]
@@ -444,7 +446,9 @@ class DemoBuilder:
             for c in communities
         ]
         self.role(station, StationRoleKind.HEAD, self.people.name(), since)
-        self.role(station, StationRoleKind.LIAISON_OFFICER, self.users["station1"].display_name, since, self.users["station1"])
+        self.role(
+            station, StationRoleKind.LIAISON_OFFICER, self.users["station1"].display_name, since, self.users["station1"]
+        )
         for point in points:
             self.role(point, StationRoleKind.POINT_KEEPER, self.people.name(), since)
         self.rules(station, d.QIANFENG_RULES)
@@ -546,7 +550,9 @@ class DemoBuilder:
             for c in communities
         ]
         town_cons = [
-            self.constituency(c, CongressLevel.TOWNSHIP, f"{c.name}第{d.CHINESE_NUMBERS[j]}选区", self.rng.randrange(1200, 2600))
+            self.constituency(
+                c, CongressLevel.TOWNSHIP, f"{c.name}第{d.CHINESE_NUMBERS[j]}选区", self.rng.randrange(1200, 2600)
+            )
             for c in communities
             for j in range(2)
         ]
@@ -628,7 +634,10 @@ class DemoBuilder:
             delegation = self.group(county, township, f"{name}代表团", GroupKind.DELEGATION)
             cons = [
                 self.constituency(
-                    township, CongressLevel.COUNTY, f"{name}第{d.CHINESE_NUMBERS[k]}选区", self.rng.randrange(9000, 15000)
+                    township,
+                    CongressLevel.COUNTY,
+                    f"{name}第{d.CHINESE_NUMBERS[k]}选区",
+                    self.rng.randrange(9000, 15000),
                 )
                 for k in range(4)
             ]
@@ -663,7 +672,9 @@ class DemoBuilder:
         town = self.congress("lanjia")
         lanjia = townships[d.KUANCHENG_TOWN]
         town_cons = [
-            self.constituency(lanjia, CongressLevel.TOWNSHIP, f"兰家镇第{d.CHINESE_NUMBERS[k]}选区", self.rng.randrange(1500, 3000))
+            self.constituency(
+                lanjia, CongressLevel.TOWNSHIP, f"兰家镇第{d.CHINESE_NUMBERS[k]}选区", self.rng.randrange(1500, 3000)
+            )
             for k in range(4)
         ]
         platforms = cycle([homes[d.KUANCHENG_TOWN], *community_stations[d.KUANCHENG_TOWN]])
@@ -771,7 +782,12 @@ class DemoBuilder:
         city, county = self.congress("harbin"), self.congress("daoli")
         township = station.region
         cons = [
-            self.constituency(township, CongressLevel.COUNTY, f"南马路街道第{d.CHINESE_NUMBERS[k]}选区", self.rng.randrange(8000, 12000))
+            self.constituency(
+                township,
+                CongressLevel.COUNTY,
+                f"南马路街道第{d.CHINESE_NUMBERS[k]}选区",
+                self.rng.randrange(8000, 12000),
+            )
             for k in range(3)
         ]
         deputies = [self.deputy(city, county="道里区", public=True) for _ in range(d.NANMALU_CITY_DEPUTIES)]
@@ -784,12 +800,13 @@ class DemoBuilder:
         self.role(station, StationRoleKind.LIAISON_OFFICER, self.people.name(), since)
         # Clearly fake numbers (1380000xxxx): contacts are residents' personal data.
         for n in range(d.NANMALU_CONTACTS):
+            building = self.rng.randrange(1, 40)
             self.rows["contacts"].append(
                 Contact(
                     deputy=deputies[n % len(deputies)],
                     name=self.people.name(),
                     phone=f"1380000{n + 1:04d}",
-                    address=f"道里区南马路街道{d.NANMALU_COMMUNITY}{self.rng.randrange(1, 40)}号楼{self.rng.randrange(1, 7)}单元",
+                    address=f"道里区南马路街道{d.NANMALU_COMMUNITY}{building}号楼{self.rng.randrange(1, 7)}单元",
                     note=self.rng.choice(d.CONTACT_NOTES),
                 )
             )
@@ -799,7 +816,12 @@ class DemoBuilder:
         county = self.congress("daoli")
         township = self.regions[station.region.code[:9]]
         cons = [
-            self.constituency(township, CongressLevel.COUNTY, f"新阳路街道第{d.CHINESE_NUMBERS[k]}选区", self.rng.randrange(8000, 12000))
+            self.constituency(
+                township,
+                CongressLevel.COUNTY,
+                f"新阳路街道第{d.CHINESE_NUMBERS[k]}选区",
+                self.rng.randrange(8000, 12000),
+            )
             for k in range(2)
         ]
         for k in range(d.FUSHUN_DEPUTIES):

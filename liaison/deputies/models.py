@@ -55,7 +55,9 @@ class DeputyGroup(TimeStampedModel):
     """A deputy group (代表小组) or delegation (代表团) within a term."""
 
     term = models.ForeignKey(Term, verbose_name=_("届"), on_delete=models.PROTECT, related_name="groups")
-    region = models.ForeignKey(Region, verbose_name=_("所在区划"), on_delete=models.PROTECT, related_name="deputy_groups")
+    region = models.ForeignKey(
+        Region, verbose_name=_("所在区划"), on_delete=models.PROTECT, related_name="deputy_groups"
+    )
     kind = models.CharField(_("类别"), max_length=16, choices=GroupKind.choices, default=GroupKind.GROUP)
     name = models.CharField(_("名称"), max_length=64)
 
@@ -87,10 +89,9 @@ class DeputyQuerySet(models.QuerySet["Deputy"]):
             current = Assignment.objects.current().filter(deputy=OuterRef("pk"))
             q = Q(pk__in=actor.deputy_ids)
             if paths:
-                q |= Exists(current.filter(subtree_q("station__region__", paths)))
-                q |= _edit_q(paths)
+                q |= Q(Exists(current.filter(subtree_q("station__region__", paths)))) | _edit_q(paths)
             if stations:
-                q |= Exists(current.filter(station_id__in=stations))
+                q |= Q(Exists(current.filter(station_id__in=stations)))
             return self.filter(q)
         if action == "change":
             return self.filter(_edit_q(actor.office_paths))
@@ -124,7 +125,12 @@ class Deputy(VersionedModel):
         Constituency, verbose_name=_("选区"), null=True, blank=True, on_delete=models.PROTECT, related_name="deputies"
     )
     group = models.ForeignKey(
-        DeputyGroup, verbose_name=_("代表小组"), null=True, blank=True, on_delete=models.SET_NULL, related_name="deputies"
+        DeputyGroup,
+        verbose_name=_("代表小组"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="deputies",
     )
     delegation = models.ForeignKey(
         DeputyGroup,
@@ -169,9 +175,10 @@ class Deputy(VersionedModel):
 
 class AssignmentQuerySet(models.QuerySet["Assignment"]):
     def current(self) -> AssignmentQuerySet:
-        """Assignments in force today (start ≤ today ≤ end, end open)."""
+        """Assignments in force today: start ≤ today < end. `end` is the leaving date, the first
+        day the deputy is no longer at the station, so an assignment ended today is over."""
         day = today()
-        return self.filter(start__lte=day).filter(Q(end__isnull=True) | Q(end__gte=day))
+        return self.filter(start__lte=day).filter(Q(end__isnull=True) | Q(end__gt=day))
 
 
 class Assignment(TimeStampedModel):

@@ -14,7 +14,7 @@ from .models import Assignment, Deputy
 ORDERINGS = {"name": "name_pinyin", "-name": "-name_pinyin", "id": "id", "-id": "-id", "level": "level"}
 
 
-def _current_stations(*, published_only: bool) -> Prefetch[Assignment]:
+def _current_stations(*, published_only: bool) -> Prefetch:  # type: ignore[type-arg]
     qs = Assignment.objects.current().select_related("station").order_by("start", "id")
     if published_only:
         qs = qs.filter(station__is_published=True)
@@ -49,8 +49,10 @@ def deputy_list_public(
 
 def deputy_get_public(deputy_id: int) -> Deputy:
     """A public deputy with current stations and group; 404 otherwise."""
-    qs = Deputy.objects.public().select_related("term__region", "group").prefetch_related(
-        _current_stations(published_only=True)
+    qs = (
+        Deputy.objects.public()
+        .select_related("term__region", "group")
+        .prefetch_related(_current_stations(published_only=True))
     )
     return get_visible(qs, deputy_id)
 

@@ -79,7 +79,9 @@ def deputy_create(*, actor: Actor, **fields: Any) -> Deputy:
     if not region_within_reach(actor, _edit_region_path(values)):
         raise InvalidInput(fields={"constituency_id": [_("该代表的选区不在您的管辖范围内。")]})
     if Deputy.objects.filter(term=values["term"], certificate_no=values["certificate_no"]).exists():
-        raise Conflict(fields={"certificate_no": [_("本届已有代表证号为 %(no)s 的代表。") % {"no": values["certificate_no"]}]})
+        raise Conflict(
+            fields={"certificate_no": [_("本届已有代表证号为 %(no)s 的代表。") % {"no": values["certificate_no"]}]}
+        )
     deputy = Deputy(**values, level=values["term"].level, name_pinyin=pinyin_key(values["name"]))
     deputy.full_clean()
     try:
@@ -96,25 +98,24 @@ def deputy_create(*, actor: Actor, **fields: Any) -> Deputy:
 def deputy_update(*, actor: Actor, deputy: Deputy, version: int, **fields: Any) -> Deputy:
     """Change the given fields: the editing office all of them, the deputy his public phone."""
     can_office = actor.is_system_admin or Deputy.objects.visible_to(actor, "change").filter(pk=deputy.pk).exists()
-    if not can_office:
-        if deputy.pk not in actor.deputy_ids or set(fields) - SELF_EDITABLE_FIELDS:
-            raise Forbidden()
+    is_self_edit = deputy.pk in actor.deputy_ids and not set(fields) - SELF_EDITABLE_FIELDS
+    if not (can_office or is_self_edit):
+        raise Forbidden()
     merged = {k: getattr(deputy, k) for k in ("term", "constituency")} | fields
     values = _validate(merged)
     values = {k: v for k, v in values.items() if k in fields}
-    if can_office and not actor.is_system_admin and ("constituency" in values or "term" in values):
-        if not region_within_reach(actor, _edit_region_path(merged)):
-            raise InvalidInput(fields={"constituency_id": [_("该选区不在您的管辖范围内。")]})
+    moves = "constituency" in values or "term" in values
+    if moves and not region_within_reach(actor, _edit_region_path(merged)):
+        raise InvalidInput(fields={"constituency_id": [_("该选区不在您的管辖范围内。")]})
     if "term" in values:
         values["level"] = values["term"].level
     if "name" in values:
         values["name_pinyin"] = pinyin_key(values["name"])
     new_term = values.get("term", deputy.term)
     new_no = values.get("certificate_no", deputy.certificate_no)
-    if (
-        ("term" in values or "certificate_no" in values)
-        and Deputy.objects.filter(term=new_term, certificate_no=new_no).exclude(pk=deputy.pk).exists()
-    ):
+    if ("term" in values or "certificate_no" in values) and Deputy.objects.filter(
+        term=new_term, certificate_no=new_no
+    ).exclude(pk=deputy.pk).exists():
         raise Conflict(fields={"certificate_no": [_("本届已有代表证号为 %(no)s 的代表。") % {"no": new_no}]})
     changes = diff(deputy, values)
     deputy = save_versioned(deputy, expected_version=version, values=values)
@@ -131,8 +132,12 @@ def assignment_create(*, actor: Actor, deputy: Deputy, station: Station, start: 
     if Assignment.objects.filter(deputy=deputy, station=station, end__isnull=True).exists():
         raise Conflict(fields={"station_id": [_("该代表已在此站点,无需重复安排。")]})
     assignment = Assignment.objects.create(deputy=deputy, station=station, start=start)
-    audit(actor=actor.user, action="assignment.created", target=deputy,
-          changes={"station": station.pk, "start": start.isoformat()})
+    audit(
+        actor=actor.user,
+        action="assignment.created",
+        target=deputy,
+        changes={"station": station.pk, "start": start.isoformat()},
+    )
     return assignment
 
 
@@ -148,6 +153,11 @@ def assignment_end(*, actor: Actor, assignment: Assignment, end: dt.date | None 
         raise InvalidInput(fields={"end": [_("离站日期不能早于进站日期。")]})
     Assignment.objects.filter(pk=assignment.pk).update(end=end, end_reason=reason)
     assignment.refresh_from_db()
-    audit(actor=actor.user, action="assignment.ended", target=assignment.deputy, reason=reason,
-          changes={"station": assignment.station_id, "end": end.isoformat()})
+    audit(
+        actor=actor.user,
+        action="assignment.ended",
+        target=assignment.deputy,
+        reason=reason,
+        changes={"station": assignment.station_id, "end": end.isoformat()},
+    )
     return assignment

@@ -118,7 +118,9 @@ class Grid(TimeStampedModel):
 class Constituency(TimeStampedModel):
     """An electoral district (选区) of one congress level, with its voter count."""
 
-    region = models.ForeignKey(Region, verbose_name=_("所在区划"), on_delete=models.PROTECT, related_name="constituencies")
+    region = models.ForeignKey(
+        Region, verbose_name=_("所在区划"), on_delete=models.PROTECT, related_name="constituencies"
+    )
     level = models.CharField(_("人大层级"), max_length=16, choices=CongressLevel.choices)
     name = models.CharField(_("名称"), max_length=64)
     voter_count = models.PositiveIntegerField(_("选民人数"), default=0)

@@ -76,7 +76,9 @@ def region_create(
         raise InvalidInput(fields={"parent": [_("省、市、区县由国家标准代码表导入,不能手工添加。")]})
     length = CODE_LENGTH[tier]
     if len(code) != length or not code.isdigit():
-        raise InvalidInput(fields={"code": [_("%(tier)s的区划代码应为 %(n)d 位数字。") % {"tier": tier.label, "n": length}]})
+        raise InvalidInput(
+            fields={"code": [_("%(tier)s的区划代码应为 %(n)d 位数字。") % {"tier": tier.label, "n": length}]}
+        )
     if not code.startswith(parent.code):
         raise InvalidInput(fields={"code": [_("区划代码应以上级代码 %(code)s 开头。") % {"code": parent.code}]})
     if Region.objects.filter(code=code).exists():

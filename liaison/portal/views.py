@@ -14,9 +14,7 @@ def home(request: HttpRequest) -> HttpResponse:
     region_code = request.GET.get("region", "")[:12]
     region = Region.objects.filter(code=region_code).first() if region_code.isdigit() else None
     stations = list(station_list_public(region_code=region.code if region else None).select_related("region")[:50])
-    regions = (
-        Region.objects.filter(stations__is_published=True).distinct().order_by("code").only("code", "name")
-    )
+    regions = Region.objects.filter(stations__is_published=True).distinct().order_by("code").only("code", "name")
     return render(
         request,
         "portal/home.html",

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.db.models import F, Prefetch, QuerySet
 
 from liaison.accounts.jurisdiction import Actor
-from liaison.core.jurisdiction import get_visible
 from liaison.core.errors import NotFound
+from liaison.core.jurisdiction import get_visible
 from liaison.organization.models import Region
 
 from .models import Station, StationRole
@@ -41,7 +41,12 @@ def station_get_public(station_id: int) -> Station:
 
 
 def station_list(
-    *, actor: Actor, region_code: str | None = None, kind: str | None = None, q: str | None = None, ordering: str = "name"
+    *,
+    actor: Actor,
+    region_code: str | None = None,
+    kind: str | None = None,
+    q: str | None = None,
+    ordering: str = "name",
 ) -> QuerySet[Station]:
     """Stations the actor may see, filtered; `ordering` only from the allow-list."""
     qs = _with_region_code(Station.objects.visible_to(actor))
@@ -59,9 +64,7 @@ def station_list(
 
 def station_get(*, actor: Actor, station_id: int, action: str = "view") -> Station:
     """The station if the actor may see it (404 otherwise); `action` checked by the caller."""
-    qs = _with_region_code(Station.objects.visible_to(actor)).prefetch_related(
-        "rules", "roles", "sponsors", "partners"
-    )
+    qs = _with_region_code(Station.objects.visible_to(actor)).prefetch_related("rules", "roles", "sponsors", "partners")
     return get_visible(qs, station_id)
 
 

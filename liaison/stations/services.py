@@ -65,7 +65,10 @@ def _validate(values: dict[str, Any], *, actor: Actor) -> dict[str, Any]:
     for axis, bound in (("latitude", 90), ("longitude", 180)):
         value = values.get(axis)
         if value is not None and not (-bound <= Decimal(value) <= bound):
-            errors[axis] = [_("%(axis)s应在 -%(b)d 到 %(b)d 之间。") % {"axis": _("纬度") if axis == "latitude" else _("经度"), "b": bound}]
+            errors[axis] = [
+                _("%(axis)s应在 -%(b)d 到 %(b)d 之间。")
+                % {"axis": _("纬度") if axis == "latitude" else _("经度"), "b": bound}
+            ]
     if errors:
         raise InvalidInput(fields=errors)
     return values

@@ -117,13 +117,32 @@ def build_world() -> World:
     jj = _region("360400", "九江市", "city", jx)
     xs = _region("360424", "修水县", "county", jj)
     yn = _region("360424100", "义宁镇", "township", xs)
-    w.regions = {"shanxi": sx, "taiyuan": ty, "wanbailin": wbl, "qianfeng": qf, "xinghua": xh,
-                 "qianfeng_community": qf_c, "xiushui": xs, "yining": yn}
-    for region, name in ((qf, "千峰街道人大工委"), (xh, "兴华街道人大工委"), (wbl, "万柏林区人大常委会"), (yn, "义宁镇人大主席团")):
+    w.regions = {
+        "shanxi": sx,
+        "taiyuan": ty,
+        "wanbailin": wbl,
+        "qianfeng": qf,
+        "xinghua": xh,
+        "qianfeng_community": qf_c,
+        "xiushui": xs,
+        "yining": yn,
+    }
+    for region, name in (
+        (qf, "千峰街道人大工委"),
+        (xh, "兴华街道人大工委"),
+        (wbl, "万柏林区人大常委会"),
+        (yn, "义宁镇人大主席团"),
+    ):
         Office.objects.create(region=region, name=name)
 
-    qf_station = Station.objects.create(kind="station", name="千峰街道人大代表联络站", region=qf, address="千峰南路1号",
-                                        opening_hours="工作日 9:00-17:00", notice="每月双周三代表进站接待")
+    qf_station = Station.objects.create(
+        kind="station",
+        name="千峰街道人大代表联络站",
+        region=qf,
+        address="千峰南路1号",
+        opening_hours="工作日 9:00-17:00",
+        notice="每月双周三代表进站接待",
+    )
     qf_point = Station.objects.create(kind="point", name="千峰南社区联络点", region=qf_c, parent=qf_station)
     xh_station = Station.objects.create(kind="station", name="兴华街道人大代表联络站", region=xh)
     yn_station = Station.objects.create(kind="station", name="义宁镇良瑞社区人大代表联络站", region=yn)
@@ -131,8 +150,13 @@ def build_world() -> World:
     StationRule.objects.create(station=qf_station, title="人大代表接待选民制度", body="每月双周三接待")
     StationRole.objects.create(station=qf_station, kind="head", name="王站长", work_phone="0351-6012345")
     StationRole.objects.create(station=xh_station, kind="head", name="赵站长", work_phone="0351-6054321")
-    w.stations = {"qianfeng": qf_station, "qianfeng_point": qf_point, "xinghua": xh_station, "yining": yn_station,
-                  "qianfeng_unpublished": hidden}
+    w.stations = {
+        "qianfeng": qf_station,
+        "qianfeng_point": qf_point,
+        "xinghua": xh_station,
+        "yining": yn_station,
+        "qianfeng_unpublished": hidden,
+    }
 
     county_term = Term.objects.create(region=wbl, level="county", number=17, start=today.replace(year=today.year - 2))
     town_term = Term.objects.create(region=yn, level="township", number=19, start=today.replace(year=today.year - 2))
@@ -176,8 +200,16 @@ def build_world() -> World:
     RoleGrant.objects.bulk_create(grants)
     w.users = {**users, "anonymous": None}
 
-    qf_dep = _deputy(county_term, "WBL17-001", "张海生", qf_con, user=users["deputy"], work_phone="13912345678",
-                     public_phone="0351-6011111", occupation="千峰社区居委会主任")
+    qf_dep = _deputy(
+        county_term,
+        "WBL17-001",
+        "张海生",
+        qf_con,
+        user=users["deputy"],
+        work_phone="13912345678",
+        public_phone="0351-6011111",
+        occupation="千峰社区居委会主任",
+    )
     qf_dep2 = _deputy(county_term, "WBL17-002", "李秀英", qf_con, work_phone="13812345678")
     xh_dep = _deputy(county_term, "WBL17-101", "赵建国", xh_con, work_phone="13712345678", public_phone="13700001111")
     yn_dep = _deputy(town_term, "YN19-001", "黄一魏", yn_con, work_phone="13612345678")

@@ -13,7 +13,9 @@ from liaison.api.schemas import MeOut, TokenIn, TokenOut
 router = Router(tags=["auth"])
 
 
-@router.post("/token", response={200: TokenOut, 401: Error, 422: Error, 429: Error}, auth=None, operation_id="auth_token")
+@router.post(
+    "/token", response={200: TokenOut, 401: Error, 422: Error, 429: Error}, auth=None, operation_id="auth_token"
+)
 def token(request: HttpRequest, payload: TokenIn) -> TokenOut:
     """Exchange username and password for a bearer token (5 failures lock for 15 minutes)."""
     issued = api_token_issue(request=request, username=payload.username, password=payload.password)

@@ -12,7 +12,7 @@ from ninja import Field, Path, Query, Router, Schema, Status
 
 from liaison.accounts.jurisdiction import Actor
 from liaison.api.auth import actor_of, bearer
-from liaison.api.errors import ERRORS_READ, ERRORS_WRITE, Error
+from liaison.api.errors import ERRORS_READ, ERRORS_WRITE
 from liaison.api.pagination import Page, PageParams, paginate
 from liaison.api.schemas import (
     AssignmentEndIn,
@@ -119,14 +119,20 @@ def station_create(request: HttpRequest, payload: StationIn) -> Status[dict[str,
     return Status(201, _station_detail(actor, station_selectors.station_get(actor=actor, station_id=station.pk)))
 
 
-@router.get("/stations/{station_id}", response={200: ManageStationDetailOut, **ERRORS_READ}, operation_id="manage_stations_get")
+@router.get(
+    "/stations/{station_id}", response={200: ManageStationDetailOut, **ERRORS_READ}, operation_id="manage_stations_get"
+)
 def station_detail(request: HttpRequest, station_id: int = ID) -> dict[str, Any]:
     """One station in the caller's jurisdiction (404 otherwise)."""
     actor = actor_of(request)
     return _station_detail(actor, station_selectors.station_get(actor=actor, station_id=station_id))
 
 
-@router.patch("/stations/{station_id}", response={200: ManageStationDetailOut, **ERRORS_WRITE}, operation_id="manage_stations_update")
+@router.patch(
+    "/stations/{station_id}",
+    response={200: ManageStationDetailOut, **ERRORS_WRITE},
+    operation_id="manage_stations_update",
+)
 def station_update(request: HttpRequest, payload: StationPatch, station_id: int = ID) -> dict[str, Any]:
     """Change the fields given; send back the `version` you read (409 if stale)."""
     actor = actor_of(request)
@@ -244,14 +250,20 @@ def deputy_create(request: HttpRequest, payload: DeputyIn) -> Status[dict[str, A
     return Status(201, _deputy_detail(actor, deputy_selectors.deputy_get(actor=actor, deputy_id=deputy.pk)))
 
 
-@router.get("/deputies/{deputy_id}", response={200: ManageDeputyDetailOut, **ERRORS_READ}, operation_id="manage_deputies_get")
+@router.get(
+    "/deputies/{deputy_id}", response={200: ManageDeputyDetailOut, **ERRORS_READ}, operation_id="manage_deputies_get"
+)
 def deputy_detail(request: HttpRequest, deputy_id: int = ID) -> dict[str, Any]:
     """One deputy with the whole assignment history (404 outside the jurisdiction)."""
     actor = actor_of(request)
     return _deputy_detail(actor, deputy_selectors.deputy_get(actor=actor, deputy_id=deputy_id))
 
 
-@router.patch("/deputies/{deputy_id}", response={200: ManageDeputyDetailOut, **ERRORS_WRITE}, operation_id="manage_deputies_update")
+@router.patch(
+    "/deputies/{deputy_id}",
+    response={200: ManageDeputyDetailOut, **ERRORS_WRITE},
+    operation_id="manage_deputies_update",
+)
 def deputy_update(request: HttpRequest, payload: DeputyPatch, deputy_id: int = ID) -> dict[str, Any]:
     """Change the fields given; a deputy may change only his public contact number."""
     actor = actor_of(request)
@@ -277,7 +289,17 @@ def assignment_create(request: HttpRequest, payload: AssignmentIn, deputy_id: in
     if station is None:
         raise InvalidInput(fields={"station_id": [_("站点不存在或不在您的管辖范围内。")]})
     a = deputy_services.assignment_create(actor=actor, deputy=deputy, station=station, start=payload.start)
-    return Status(201, {"id": a.pk, "station_id": station.pk, "station_name": station.name, "start": a.start, "end": a.end, "end_reason": a.end_reason})
+    return Status(
+        201,
+        {
+            "id": a.pk,
+            "station_id": station.pk,
+            "station_name": station.name,
+            "start": a.start,
+            "end": a.end,
+            "end_reason": a.end_reason,
+        },
+    )
 
 
 @router.post(
@@ -294,7 +316,14 @@ def assignment_end(request: HttpRequest, payload: AssignmentEndIn, assignment_id
     )
     assignment = get_visible(qs, assignment_id)
     a = deputy_services.assignment_end(actor=actor, assignment=assignment, end=payload.end, reason=payload.reason)
-    return {"id": a.pk, "station_id": a.station_id, "station_name": a.station.name, "start": a.start, "end": a.end, "end_reason": a.end_reason}
+    return {
+        "id": a.pk,
+        "station_id": a.station_id,
+        "station_name": a.station.name,
+        "start": a.start,
+        "end": a.end,
+        "end_reason": a.end_reason,
+    }
 
 
 __all__ = ["NotFound", "router"]

@@ -50,7 +50,9 @@ def stations(request: HttpRequest, filters: Query[StationFilters], page: Query[P
     return paginate(station_list_public(region_code=filters.region, kind=filters.kind), page)
 
 
-@router.get("/stations/{station_id}", response={200: StationDetailOut, **ERRORS_PUBLIC}, auth=None, operation_id="stations_get")
+@router.get(
+    "/stations/{station_id}", response={200: StationDetailOut, **ERRORS_PUBLIC}, auth=None, operation_id="stations_get"
+)
 def station_detail(request: HttpRequest, station_id: int = ID) -> dict[str, Any]:
     """A station's notice board: hours, rules, staff and the deputies currently there."""
     station = station_get_public(station_id)
@@ -80,7 +82,9 @@ def deputies(request: HttpRequest, filters: Query[DeputyFilters], page: Query[Pa
     return paginate(qs, page)
 
 
-@router.get("/deputies/{deputy_id}", response={200: DeputyDetailOut, **ERRORS_PUBLIC}, auth=None, operation_id="deputies_get")
+@router.get(
+    "/deputies/{deputy_id}", response={200: DeputyDetailOut, **ERRORS_PUBLIC}, auth=None, operation_id="deputies_get"
+)
 def deputy_detail(request: HttpRequest, deputy_id: int = ID) -> dict[str, Any]:
     """A deputy's public fields: never the work phone, only a contact number he chose to publish."""
     deputy = deputy_get_public(deputy_id)

@@ -99,7 +99,10 @@ def assert_no_personal_data(response: Any) -> None:
 def test_every_openapi_operation_has_an_expectation_row() -> None:
     schema = api.get_openapi_schema()
     operations = {
-        (method, path) for path, item in schema["paths"].items() for method in item if method in {"get", "post", "patch", "put", "delete"}
+        (method, path)
+        for path, item in schema["paths"].items()
+        for method in item
+        if method in {"get", "post", "patch", "put", "delete"}
     }
     assert operations == set(COVERED_OPERATIONS), "add the new operation to COVERED_OPERATIONS and test it"
 
@@ -227,13 +230,15 @@ def test_a_deputy_may_publish_his_own_contact_number_but_nothing_else(world: Wor
     client = world.api("deputy")
     deputy = world.deputies["qianfeng"]
     response = client.patch(
-        f"/api/v1/manage/deputies/{deputy.pk}", {"version": deputy.version, "public_phone": "13911112222"},
+        f"/api/v1/manage/deputies/{deputy.pk}",
+        {"version": deputy.version, "public_phone": "13911112222"},
         content_type="application/json",
     )
     assert response.status_code == 200
     assert response.json()["public_phone"] == "13911112222"
     response = client.patch(
-        f"/api/v1/manage/deputies/{deputy.pk}", {"version": deputy.version + 1, "name": "改名"},
+        f"/api/v1/manage/deputies/{deputy.pk}",
+        {"version": deputy.version + 1, "name": "改名"},
         content_type="application/json",
     )
     assert response.status_code == 403

@@ -78,6 +78,6 @@ def test_a_missing_page_helps_the_resident_home(world: World) -> None:
 
 def test_pages_load_no_asset_from_another_host(world: World) -> None:
     page = world.web("anonymous").get("/").content.decode()
-    assert "http://" not in page.replace('http://testserver', '')
+    assert "http://" not in page.replace("http://testserver", "")
     assert "https://" not in page
     assert "//cdn" not in page

@@ -12,9 +12,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from liaison.deputies.models import Assignment, Contact, Deputy
 from liaison.demo.builder import demo_account_rows, load_demo
 from liaison.demo.data import DEFAULT_PASSWORD
+from liaison.deputies.models import Assignment, Contact, Deputy
 from liaison.organization.models import Grid, Region
 from liaison.stations.models import Station
 
