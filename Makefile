@@ -36,8 +36,8 @@ install: $(VENV)/.installed
 # Vendor assets are copied from npm packages into static/vendor: served by us, never a CDN.
 assets: node_modules/.installed
 	mkdir -p static/vendor/bootstrap static/vendor/htmx static/vendor/echarts
-	cp node_modules/bootstrap/dist/css/bootstrap.min.css static/vendor/bootstrap/
-	cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js static/vendor/bootstrap/
+	cp node_modules/bootstrap/dist/css/bootstrap.min.css node_modules/bootstrap/dist/css/bootstrap.min.css.map static/vendor/bootstrap/
+	cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js node_modules/bootstrap/dist/js/bootstrap.bundle.min.js.map static/vendor/bootstrap/
 	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx/
 	cp node_modules/echarts/dist/echarts.min.js static/vendor/echarts/
 
@@ -78,10 +78,15 @@ lint: install
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) makemigrations --check --dry-run
+	$(MAKE) --no-print-directory messages
+	@git diff --quiet -I 'POT-Creation-Date' -- locale || { git diff --stat -- locale; echo "Translation catalogs were out of date: commit locale/ after translating the new strings."; exit 1; }
 
+# Extract every UI string into the zh_Hant and en catalogs (zh-hans is the source language)
+# and compile them; the compiled .mo files are committed so no machine needs gettext to run.
+MESSAGE_FLAGS := --no-obsolete --no-location --ignore=.venv --ignore=node_modules --ignore=var --ignore=staticfiles --ignore=static
 messages: install
-	$(MANAGE) makemessages --all --no-obsolete --ignore=.venv --ignore=node_modules --ignore=var
-	$(MANAGE) compilemessages --ignore=.venv
+	$(MANAGE) makemessages --locale=zh_Hant --locale=en $(MESSAGE_FLAGS) --verbosity 0
+	$(MANAGE) compilemessages --locale=zh_Hant --locale=en --ignore=.venv --verbosity 0
 
 fuzz: install
 	LIAISON_FUZZ_EXAMPLES=500 $(PY) -m pytest liaison/api/tests/test_schemathesis.py -p no:xdist
