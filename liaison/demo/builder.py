@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from itertools import cycle
@@ -107,15 +108,14 @@ def demo_account_rows() -> list[tuple[str, str, str]]:
     ):
         grants[grant.user_id].append(grant)
     deputies = {dep.user_id: dep for dep in Deputy.objects.filter(user__in=users.values())}
-    rows = []
+    rows: list[tuple[str, str, str]] = []
     for account in d.ACCOUNTS:
         user = users.get(account.username)
         if user is None:
             continue
-        for grant in grants[user.pk] or [None]:
-            if grant is None:
-                rows.append((user.username, "—", "—"))
-                continue
+        if not grants[user.pk]:
+            rows.append((user.username, "—", "—"))
+        for grant in grants[user.pk]:
             scope = grant.region or grant.station or grant.department
             if scope is not None:
                 label = str(scope)
@@ -333,7 +333,7 @@ class DemoBuilder:
         means the deputy chose to publish the work phone."""
         name, gender = person or self.people.person()
         phone = self.people.mobile()
-        templates = d.VILLAGE_OCCUPATIONS if village else d.OCCUPATIONS
+        templates: tuple[str, ...] = d.VILLAGE_OCCUPATIONS if village else d.OCCUPATIONS
         if not place:
             templates = tuple(t for t in templates if "{place}" not in t)
         occupation = self.rng.choice(templates)
@@ -382,10 +382,9 @@ class DemoBuilder:
             user.set_password(self.password)
             self.users[account.username] = user
         User.objects.bulk_create(new)
+        _require_ids(new)
         for username in self.reused_usernames:
             self.users[username].save()
-        if any(u.pk is None for u in self.users.values()):
-            self.users = {u.username: u for u in User.objects.filter(username__in=list(self.users))}
 
     def _grants(self) -> None:
         existing = set(
@@ -537,7 +536,6 @@ class DemoBuilder:
             self.rules(station, tuple((f"人大代表{t}", "") for t in d.YINING_RULES))
             for kind, label in d.YINING_PARTNERS:
                 self.partner(station, kind, f"{home}{label}")
-        self.stations["yining"] = stations[0]
 
         # 88 grids over the nine communities, as evenly as they go.
         base, extra = divmod(d.YINING_GRIDS, len(communities))
@@ -860,7 +858,7 @@ class DemoBuilder:
                 _require_ids(rows)
 
 
-def _require_ids(rows: list[models.Model]) -> None:
+def _require_ids(rows: Sequence[models.Model]) -> None:
     # Later rows point at these through in-memory objects, so their ids must come back from
     # the insert: PostgreSQL and SQLite ≥ 3.35 return them (RETURNING).
     if any(row.pk is None for row in rows):

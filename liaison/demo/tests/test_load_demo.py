@@ -375,3 +375,15 @@ def test_an_empty_password_is_refused() -> None:
     with pytest.raises(CommandError):
         call_command("load_demo", password=" ", stdout=StringIO())
     assert not Station.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_admin_created_before_the_demo_is_reused_and_reported(settings: Settings) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    User.objects.create_superuser("admin", password="Earlier-pass-1")
+    err = StringIO()
+    call_command("load_demo", stdout=StringIO(), stderr=err)
+    assert User.objects.filter(username="admin").count() == 1
+    assert _user("admin").check_password("demo12345")
+    assert RoleGrant.objects.filter(user__username="admin", role=Role.SYSTEM_ADMIN).count() == 1
+    assert "admin" in err.getvalue()
