@@ -9,6 +9,10 @@ MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
+# Each blocking thread keeps its own database connection (CONN_MAX_AGE): bound them, so two
+# workers never open more connections than PostgreSQL's default max_connections allows.
+GRANIAN_THREADS := --blocking-threads 8 --backpressure 8
+
 .PHONY: run test lint install assets migrate demo serve worker periodic messages e2e fuzz clean help
 
 help:
@@ -59,7 +63,7 @@ run: static demo
 	@trap 'kill 0' INT TERM EXIT; \
 	$(MANAGE) db_worker & \
 	$(MANAGE) periodic --loop & \
-	$(VENV)/bin/granian --interface wsgi --host $(HOST) --port $(PORT) --workers 2 --log-level warning config.wsgi:application
+	$(VENV)/bin/granian --interface wsgi --host $(HOST) --port $(PORT) --workers 2 $(GRANIAN_THREADS) --log-level warning config.wsgi:application
 
 # ---- quality -------------------------------------------------------------------------------
 
