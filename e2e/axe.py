@@ -41,9 +41,21 @@ def inject_axe(page: Page) -> None:
     page.wait_for_function("typeof window.axe !== 'undefined'")
 
 
+def settle(page: Page, timeout_ms: int = 2_000) -> None:
+    """Wait for running CSS transitions and animations: axe would measure contrast half-way through one."""
+    page.evaluate(
+        """(timeout) => Promise.race([
+            Promise.all(document.getAnimations().map((a) => a.finished.catch(() => null))),
+            new Promise((resolve) => setTimeout(resolve, timeout)),
+        ])""",
+        timeout_ms,
+    )
+
+
 def run_axe(page: Page, context: str | dict[str, Any] | None = None, options: dict[str, Any] | None = None) -> Any:
     """axe.run() on the page (or on `context`, an axe context such as "#main"); returns axe's results."""
     inject_axe(page)
+    settle(page)
     return page.evaluate(
         "([context, options]) => axe.run(context || document, options || {})",
         [context, options],

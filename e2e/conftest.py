@@ -1,7 +1,7 @@
 """The browser-journey harness: one headless Chromium per test module, pages on pytest-django's live server.
 
 Fixtures for journeys:
-    browser        the session's Chromium (Debian's /usr/bin/chromium, never `playwright install`)
+    browser        Debian's /usr/bin/chromium, headless, one per test module (never `playwright install`)
     world          the persona network (liaison.testing.personas.build_world) in a transactional DB
     new_context    a factory: new_context(**PHONE or DESKTOP or your own options) -> BrowserContext
     phone_page     375 x 812, device scale 2, touch, zh-CN
@@ -14,6 +14,7 @@ Skipped when LIAISON_SKIP_E2E=1 (CI runs the journeys once, on the PostgreSQL pa
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 from collections.abc import Callable, Generator, Iterator
@@ -21,7 +22,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect, sync_playwright
+from playwright.sync_api import Error as PlaywrightError
 from pytest_django.live_server_helper import LiveServer
 
 from e2e.helpers import ARTIFACTS, DESKTOP, PHONE, artifact_dir, console_log, current_test_id
@@ -38,6 +40,10 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 DEFAULT_TIMEOUT_MS = 10_000
+_ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
+# Generous for a busy 2-core CI runner with two workers; a passing step never waits for it.
+expect.set_options(timeout=DEFAULT_TIMEOUT_MS)
+_REPORTS = pytest.StashKey[dict[str, pytest.TestReport]]()
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -45,6 +51,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if os.environ.get("LIAISON_SKIP_E2E") == "1":
         reason = "LIAISON_SKIP_E2E=1: browser journeys run once, on the PostgreSQL pass"
     elif not CHROMIUM.exists():
+        if os.environ.get("CI"):
+            # In CI the journeys are part of "done": a missing browser must fail, not skip.
+            raise pytest.UsageError(f"{CHROMIUM} is missing in CI: `make browser` should have installed it")
         reason = f"{CHROMIUM} is missing: `make browser` (apt-get install chromium fonts-noto-cjk)"
     if reason is None:
         return
@@ -56,12 +65,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, Any, Any]:
+    """Keep each phase's report on the test, so that fixtures can tell at teardown whether it failed."""
     report = yield
     item.stash.setdefault(_REPORTS, {})[report.when] = report
     return report
-
-
-_REPORTS = pytest.StashKey[dict[str, pytest.TestReport]]()
 
 
 def _failed(request: pytest.FixtureRequest) -> bool:
@@ -86,9 +93,6 @@ def playwright_instance() -> Iterator[Playwright]:
             os.environ.pop(_ASYNC_UNSAFE, None)
         else:
             os.environ[_ASYNC_UNSAFE] = previous
-
-
-_ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
 
 
 @pytest.fixture(scope="module")
@@ -122,7 +126,7 @@ def new_context(
     def make(**options: Any) -> BrowserContext:
         context = browser.new_context(base_url=live_server.url, **options)
         context.set_default_timeout(DEFAULT_TIMEOUT_MS)
-        context.on("page", lambda page: console_log(page))
+        context.on("page", _record_console)  # every page, popups included, from its first moment
         contexts.append(context)
         return context
 
@@ -132,11 +136,13 @@ def new_context(
     for context in contexts:
         if failed:
             for n, page in enumerate(context.pages, 1):
-                try:
+                with contextlib.suppress(PlaywrightError):  # a closed or crashed page has nothing to show
                     page.screenshot(path=str(artifact_dir() / f"FAILED-{n}.png"), full_page=True)
-                except Exception:  # noqa: S110 (a closed or crashed page: nothing to show)
-                    pass
         context.close()
+
+
+def _record_console(page: Page) -> None:
+    console_log(page)
 
 
 def _page(context: BrowserContext) -> Page:

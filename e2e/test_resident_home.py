@@ -91,3 +91,20 @@ def test_home_page_keeps_its_csp_and_large_text_works(new_context: Callable[...,
     shot(page, "large-text-off-again")
     assert not log.csp_violations, log.csp_violations
     assert not log.errors, log.errors
+
+
+@pytest.mark.e2e
+def test_keyboard_user_skips_to_the_content(desktop_page: Page, world: World) -> None:
+    """The first Tab shows the skip link; following it puts the focus on the main content."""
+    page = desktop_page
+    page.goto("/")
+    skip = page.get_by_role("link", name="跳到正文")
+    page.keyboard.press("Tab")
+    expect(skip).to_be_focused()
+    box = skip.bounding_box()
+    assert box is not None and box["width"] > 1 and box["height"] > 1, "the focused skip link is not visible"
+    shot(page, "skip-link-focused", full_page=False)
+    page.keyboard.press("Enter")
+    expect(page.locator("main#main")).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(page.get_by_label("选择您所在的地区")).to_be_focused()
