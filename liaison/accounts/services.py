@@ -39,7 +39,7 @@ class LockedOut(DomainError):
     code = ErrorCode.LOCKED_OUT
 
     def default_message(self) -> str:
-        return _("登录失败次数过多,请 15 分钟后再试。")
+        return _("登录失败次数过多，请 15 分钟后再试。")
 
 
 @dataclass(frozen=True)

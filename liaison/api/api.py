@@ -12,7 +12,7 @@ api = NinjaAPI(
     title="Liaison API",
     version="1",
     description=(
-        "人大代表家站点履职服务平台接口 v1。认证:`POST /api/v1/auth/token` 取得令牌后,"
+        "人大代表家站点履职服务平台接口 v1。认证：`POST /api/v1/auth/token` 取得令牌后，"
         "在请求头中使用 `Authorization: Bearer <token>`。错误统一为 "
         '`{"code", "message", "fields"}`,`code` 取值见 Error 模式。'
     ),

@@ -49,7 +49,7 @@ class InvalidInput(DomainError):
     code = ErrorCode.INVALID_INPUT
 
     def default_message(self) -> str:
-        return _("提交的内容有误,请按提示修改。")
+        return _("提交的内容有误，请按提示修改。")
 
 
 class NotFound(DomainError):
@@ -79,7 +79,7 @@ class VersionConflict(DomainError):
     code = ErrorCode.VERSION_CONFLICT
 
     def default_message(self) -> str:
-        return _("该内容已被他人修改,请刷新后重试。")
+        return _("该内容已被他人修改，请刷新后重试。")
 
 
 class Conflict(DomainError):

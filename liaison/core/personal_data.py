@@ -28,13 +28,13 @@ def normalize_phone(raw: str) -> str:
     if not text:
         raise ValidationError(_("请填写电话号码。"), code="required")
     if len(text) > 32 or not re.fullmatch(r"[0-9+\-() ]+", text):
-        raise ValidationError(_("电话号码只能包含数字,例如 13912345678 或 0351-1234567。"), code="invalid")
+        raise ValidationError(_("电话号码只能包含数字，例如 13912345678 或 0351-1234567。"), code="invalid")
     try:
         number = phonenumbers.parse(text, "CN")
     except phonenumbers.NumberParseException:
         raise ValidationError(_("电话号码格式不正确。"), code="invalid") from None
     if number.country_code != 86 or not phonenumbers.is_valid_number(number):
-        raise ValidationError(_("电话号码格式不正确,请填写中国大陆的手机号或座机号。"), code="invalid")
+        raise ValidationError(_("电话号码格式不正确，请填写中国大陆的手机号或座机号。"), code="invalid")
     national = str(number.national_number)
     if len(national) == 11 and national.startswith("1"):
         return national
@@ -48,7 +48,7 @@ def validate_id_number(raw: str) -> str:
     """An 18-character resident ID number with a valid date and checksum, or a ValidationError."""
     text = unicodedata.normalize("NFKC", raw or "").strip().upper()
     if not re.fullmatch(r"\d{17}[\dX]", text):
-        raise ValidationError(_("身份证号应为 18 位,最后一位可以是 X。"), code="invalid")
+        raise ValidationError(_("身份证号应为 18 位，最后一位可以是 X。"), code="invalid")
     try:
         dt.date(int(text[6:10]), int(text[10:12]), int(text[12:14]))
     except ValueError:

@@ -122,7 +122,7 @@ def demo_account_rows() -> list[tuple[str, str, str]]:
             elif grant.role == Role.SYSTEM_ADMIN:
                 label = "全部"
             elif grant.role == Role.DEPUTY and user.pk in deputies:
-                label = f"本人:{deputies[user.pk].name}"
+                label = f"本人：{deputies[user.pk].name}"
             else:
                 label = "本人"
             rows.append((user.username, grant.get_role_display(), label))
@@ -182,7 +182,7 @@ class People:
 
 def _office_name(township: str) -> str:
     # A street (街道) has a working committee of the district congress; a town or
-    # township (镇, 乡) has its own congress, run between sessions by its presidium.
+    # township (镇， 乡) has its own congress, run between sessions by its presidium.
     return f"{township}人大工委" if township.endswith("街道") else f"{township}人大主席团"
 
 
@@ -439,7 +439,7 @@ class DemoBuilder:
                 parent=station,
                 address=f"太原市万柏林区千峰街道{c.name}居委会一层",
                 phone=self.people.landline("140100"),
-                notice="每月双周三代表进点接待群众,群众意见建议由联络站统一登记交办。",
+                notice="每月双周三代表进点接待群众，群众意见建议由联络站统一登记交办。",
                 position=self.near(qianfeng, 0.008),
             )
             for c in communities
@@ -525,7 +525,7 @@ class DemoBuilder:
                 own,
                 address=f"修水县义宁镇{home}党群服务中心",
                 phone=self.people.landline("360400"),
-                notice="每月开展接待选民活动。有事找代表,服务在网格。",
+                notice="每月开展接待选民活动。有事找代表，服务在网格。",
             )
             stations.append(station)
             served[own.code] = station
@@ -597,12 +597,12 @@ class DemoBuilder:
                 township,
                 address=f"长春市宽城区{name}党群服务中心",
                 phone=self.people.landline("220100"),
-                notice="民有所呼、我有所应。代表接待日:每月15日上午。",
+                notice="民有所呼、我有所应。代表接待日：每月15日上午。",
             )
             homes[name] = home
             self.role(home, StationRoleKind.HEAD, self.people.name(), since)
             self.rules(home, tuple((t, "") for t in d.KUANCHENG_RULES))
-            # 区人大常委会班子领导和机关各委办负责人包保联系: one sponsor per home.
+            # 区人大常委会班子领导和机关各委办负责人包保联系： one sponsor per home.
             self.sponsor(home, self.people.name(), next(titles))
             community_stations[name] = []
             for j, community_name in enumerate(community_names, 1):
@@ -658,7 +658,7 @@ class DemoBuilder:
                             homes[old_home],
                             months_before(self.today, 20),
                             moved_on - dt.timedelta(days=1),
-                            f"街道区划调整,转入{new_home}人大代表之家",
+                            f"街道区划调整，转入{new_home}人大代表之家",
                         )
                         self.assign(deputy, homes[name], moved_on)
                     else:
@@ -706,11 +706,11 @@ class DemoBuilder:
                     villages[name],
                     address=f"晋中市榆次区庄子乡{name}村委会",
                     phone=self.people.landline("140700"),
-                    notice="代表轮流接待选民,有事找代表。",
+                    notice="代表轮流接待选民，有事找代表。",
                 )
             )
         for platform in platforms:
-            self.rules(platform, (("人大代表接待选民制度", "代表轮流进站接待选民,接待情况登记在册。"),))
+            self.rules(platform, (("人大代表接待选民制度", "代表轮流进站接待选民，接待情况登记在册。"),))
             self.role(platform, StationRoleKind.HEAD, self.people.name(), since)
         cons = [
             self.constituency(v, CongressLevel.TOWNSHIP, f"庄子乡{v.name}选区", self.rng.randrange(900, 2400))

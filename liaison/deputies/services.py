@@ -130,7 +130,7 @@ def assignment_create(*, actor: Actor, deputy: Deputy, station: Station, start: 
     if not (actor.is_system_admin or region_within_reach(actor, station.region.path)):
         raise Forbidden()
     if Assignment.objects.filter(deputy=deputy, station=station, end__isnull=True).exists():
-        raise Conflict(fields={"station_id": [_("该代表已在此站点,无需重复安排。")]})
+        raise Conflict(fields={"station_id": [_("该代表已在此站点，无需重复安排。")]})
     assignment = Assignment.objects.create(deputy=deputy, station=station, start=start)
     audit(
         actor=actor.user,

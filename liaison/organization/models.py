@@ -166,7 +166,7 @@ class Department(TimeStampedModel):
 
 
 class Office(TimeStampedModel):
-    """The congress office (人大工委, 乡镇人大主席团, 区人大常委会) administering a region."""
+    """The congress office (人大工委， 乡镇人大主席团， 区人大常委会) administering a region."""
 
     region = models.OneToOneField(Region, verbose_name=_("管辖区划"), on_delete=models.PROTECT, related_name="office")
     name = models.CharField(_("名称"), max_length=100)

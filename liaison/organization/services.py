@@ -73,7 +73,7 @@ def region_create(
         raise InvalidInput(fields={"parent": [_("社区村下不能再设区划。")]})
     tier = TIER_ORDER[index + 1]
     if tier not in (RegionTier.TOWNSHIP, RegionTier.COMMUNITY):
-        raise InvalidInput(fields={"parent": [_("省、市、区县由国家标准代码表导入,不能手工添加。")]})
+        raise InvalidInput(fields={"parent": [_("省、市、区县由国家标准代码表导入，不能手工添加。")]})
     length = CODE_LENGTH[tier]
     if len(code) != length or not code.isdigit():
         raise InvalidInput(

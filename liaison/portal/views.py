@@ -10,7 +10,7 @@ from liaison.stations.selectors import station_list_public
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """有事找代表: pick a region, see its published stations."""
+    """有事找代表： pick a region, see its published stations."""
     region_code = request.GET.get("region", "")[:12]
     region = Region.objects.filter(code=region_code).first() if region_code.isdigit() else None
     stations = list(station_list_public(region_code=region.code if region else None).select_related("region")[:50])

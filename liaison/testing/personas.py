@@ -2,7 +2,7 @@
 
 千峰街道 and its neighbour 兴华街道 lie in 万柏林区 (太原); 义宁镇 lies in 修水县 (九江), far away.
 Every persona test uses these names: officer (千峰), neighbour_officer (兴华), county_officer
-(万柏林区, reaches both), station_staff (千峰's station), deputy (at 千峰's station), handler
+(万柏林区， reaches both), station_staff (千峰's station), deputy (at 千峰's station), handler
 and other_handler (two 万柏林区 departments), sponsor (over 千峰's station), resident,
 other_resident, anonymous, and system_admin.
 """

@@ -54,7 +54,7 @@ def _staff(request: HttpRequest) -> Actor:
 def _writer(request: HttpRequest) -> Actor:
     actor = _staff(request)
     if actor.is_read_only:
-        raise Forbidden(_("包保领导为只读角色,不能修改数据。"))
+        raise Forbidden(_("包保领导为只读角色，不能修改数据。"))
     return actor
 
 
@@ -138,7 +138,7 @@ def station_update(request: HttpRequest, payload: StationPatch, station_id: int 
     actor = actor_of(request)
     station = station_selectors.station_get(actor=actor, station_id=station_id)
     if actor.is_read_only:
-        raise Forbidden(_("包保领导为只读角色,不能修改数据。"))
+        raise Forbidden(_("包保领导为只读角色，不能修改数据。"))
     data = payload.dict(exclude_unset=True)
     version = data.pop("version")
     station_services.station_update(actor=actor, station=station, version=version, **_station_inputs(actor, data))
@@ -269,7 +269,7 @@ def deputy_update(request: HttpRequest, payload: DeputyPatch, deputy_id: int = I
     actor = actor_of(request)
     deputy = deputy_selectors.deputy_get(actor=actor, deputy_id=deputy_id)
     if actor.is_read_only:
-        raise Forbidden(_("包保领导为只读角色,不能修改数据。"))
+        raise Forbidden(_("包保领导为只读角色，不能修改数据。"))
     data = payload.dict(exclude_unset=True)
     version = data.pop("version")
     deputy_services.deputy_update(actor=actor, deputy=deputy, version=version, **_deputy_inputs(data, term=deputy.term))

@@ -293,7 +293,7 @@ def test_several_assignments_at_once_across_levels(world: World) -> None:
 
 @pytest.fixture
 def crowded(world: World) -> World:
-    """120 more stations and deputies in 千峰, so pages of 20 and 100 are both full."""
+    """120 more stations and deputies in 千峰， so pages of 20 and 100 are both full."""
     qf = world.regions["qianfeng"]
     term = world.terms["wanbailin"]
     stations = Station.objects.bulk_create(

@@ -26,7 +26,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--password",
             default=None,
-            help=f"演示账号的密码(默认 {DEFAULT_PASSWORD});演示数据已存在时,给出此项则只重设密码",
+            help=f"演示账号的密码(默认 {DEFAULT_PASSWORD});演示数据已存在时，给出此项则只重设密码",
         )
 
     def handle(self, *args: Any, password: str | None = None, **options: Any) -> None:
@@ -38,21 +38,21 @@ class Command(BaseCommand):
         if result.created:
             self.stdout.write(
                 self.style.SUCCESS(
-                    f"演示数据已加载({elapsed:.1f} 秒):区划 {Region.objects.count()} 个,"
-                    f"家站点 {Station.objects.count()} 个,代表 {Deputy.objects.count()} 名,"
-                    f"进站安排 {Assignment.objects.count()} 条,联系对象 {Contact.objects.count()} 人,"
+                    f"演示数据已加载({elapsed:.1f} 秒):区划 {Region.objects.count()} 个，"
+                    f"家站点 {Station.objects.count()} 个，代表 {Deputy.objects.count()} 名，"
+                    f"进站安排 {Assignment.objects.count()} 条，联系对象 {Contact.objects.count()} 人，"
                     f"网格 {Grid.objects.count()} 个。"
                 )
             )
             shown = password or DEFAULT_PASSWORD
         elif result.password_changed:
-            self.stdout.write("演示数据已存在,未重复创建;已重设演示账号的密码。")
+            self.stdout.write("演示数据已存在，未重复创建；已重设演示账号的密码。")
             shown = password or ""
         else:
-            self.stdout.write("演示数据已存在,未做任何改动。")
+            self.stdout.write("演示数据已存在，未做任何改动。")
             shown = "(未改动)"
         for username in result.reused_usernames:
-            self.stderr.write(f"注意:账号 {username} 在加载前已存在,已改为演示角色和演示密码。")
+            self.stderr.write(f"注意：账号 {username} 在加载前已存在，已改为演示角色和演示密码。")
         self.stdout.write(self._table(demo_account_rows(), shown))
 
     def _table(self, rows: list[tuple[str, str, str]], password: str) -> str:
@@ -60,7 +60,7 @@ class Command(BaseCommand):
         header = ("用户名", "角色", "范围", "密码")
         lines = [header, *((username, role, scope, password) for username, role, scope in rows)]
         widths = [max(_width(line[i]) for line in lines) for i in range(len(header))]
-        out = ["", "演示账号:"]
+        out = ["", "演示账号："]
         for n, line in enumerate(lines):
             out.append("  ".join(_pad(cell, widths[i]) for i, cell in enumerate(line)).rstrip())
             if n == 0:
