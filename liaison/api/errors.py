@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from django.core.exceptions import RequestDataTooBig, ValidationError
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
@@ -34,9 +35,18 @@ def error_response(
     return api.create_response(request, body, status=status)
 
 
+# Pydantic names the member of a union that failed, e.g. ("gender", "str-enum[Gender]") or
+# ("gender", "literal['']"); those tags are not fields and must not reach the client.
+_UNION_TAG = re.compile(r"[^A-Za-z0-9_]")
+
+
 def _field_name(loc: tuple[Any, ...] | list[Any]) -> str:
     # ninja locations look like ("body", "payload", "name") or ("query", "limit").
-    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header", "payload")]
+    parts = [
+        str(p)
+        for p in loc
+        if p not in ("body", "query", "path", "header", "payload") and not (isinstance(p, str) and _UNION_TAG.search(p))
+    ]
     return ".".join(parts) or "__all__"
 
 
@@ -47,6 +57,9 @@ _PYDANTIC_MESSAGES = {
     "greater_than_equal": lambda e: _("不能小于 %(v)s。") % {"v": e.get("ctx", {}).get("ge")},
     "string_too_long": lambda e: _("不能超过 %(v)s 个字符。") % {"v": e.get("ctx", {}).get("max_length")},
     "string_too_short": lambda e: _("不能少于 %(v)s 个字符。") % {"v": e.get("ctx", {}).get("min_length")},
+    # The same limits on an optional field (`Line | None`) are checked after validation.
+    "too_long": lambda e: _("不能超过 %(v)s 个字符。") % {"v": e.get("ctx", {}).get("max_length")},
+    "too_short": lambda e: _("不能少于 %(v)s 个字符。") % {"v": e.get("ctx", {}).get("min_length")},
     "int_parsing": lambda e: _("请填写整数。"),
     "int_type": lambda e: _("请填写整数。"),
     "bool_parsing": lambda e: _("请填写 true 或 false。"),
@@ -85,7 +98,9 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
         fields: dict[str, list[str]] = {}
         for err in exc.errors:
-            fields.setdefault(_field_name(err.get("loc", ())), []).append(_message(err))
+            messages = fields.setdefault(_field_name(err.get("loc", ())), [])
+            if (message := _message(err)) not in messages:
+                messages.append(message)
         return error_response(api, request, 422, ErrorCode.INVALID_INPUT, _("提交的内容有误,请按提示修改。"), fields)
 
     @api.exception_handler(ValidationError)
@@ -105,10 +120,22 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(RequestDataTooBig)
     def too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
-        return error_response(api, request, 422, ErrorCode.BODY_TOO_LARGE, _("请求体太大。"))
+        message = _("请求体太大。")
+        return error_response(api, request, 422, ErrorCode.BODY_TOO_LARGE, message, {"__all__": [message]})
+
+    @api.exception_handler(SuspiciousOperation)
+    def suspicious(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
+        # More than DATA_UPLOAD_MAX_NUMBER_FIELDS query parameters (TooManyFieldsSent) and the
+        # like: Django answers 400, the API's convention for bad input is 422 — never a 500.
+        message = _("提交的内容有误,请按提示修改。")
+        return error_response(api, request, 422, ErrorCode.INVALID_INPUT, message, {"__all__": [_("请求有误。")]})
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        if isinstance(exc.__cause__, DomainError):
+            # ninja wraps whatever the body parser raises into HttpError(400, "Cannot parse request
+            # body"); the parser's own error (with its field message) is the better answer.
+            return domain_error(request, exc.__cause__)
         code = {
             400: ErrorCode.INVALID_INPUT,
             401: ErrorCode.UNAUTHORIZED,
@@ -133,6 +160,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
 
 ERRORS_401 = {401: Error}
-ERRORS_READ = {401: Error, 404: Error, 422: Error}
+# Reads refuse non-staff callers with a 403 (the /manage lists), so it is documented too.
+ERRORS_READ = {401: Error, 403: Error, 404: Error, 422: Error}
 ERRORS_WRITE = {401: Error, 403: Error, 404: Error, 409: Error, 422: Error}
 ERRORS_PUBLIC = {404: Error, 422: Error}

@@ -26,7 +26,9 @@ def test_periodic_enqueues_housekeeping_once_per_run() -> None:
 def test_housekeeping_removes_expired_sessions_and_old_tokens_only(world: World) -> None:
     live = world.token("officer")
     assert live
-    old = ApiToken.objects.create(user=world.users["officer"], key_hash="x" * 64, expires_at=now() - dt.timedelta(days=2))
+    old = ApiToken.objects.create(
+        user=world.users["officer"], key_hash="x" * 64, expires_at=now() - dt.timedelta(days=2)
+    )
     store = SessionStore()
     store.create()
     Session.objects.filter(session_key=store.session_key).update(expire_date=now() - dt.timedelta(days=1))
