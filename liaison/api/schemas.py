@@ -28,7 +28,7 @@ class StrictIn(Schema):
 
 
 class TokenIn(StrictIn):
-    username: str = Field(min_length=1, max_length=150)
+    username: Line = Field(min_length=1, max_length=150)
     password: str = Field(min_length=1, max_length=256)
 
 

@@ -9,7 +9,7 @@ class RegionTier(models.TextChoices):
     CITY = "city", _("市")
     COUNTY = "county", _("区县")
     TOWNSHIP = "township", _("街道乡镇")
-    COMMUNITY = "community", _("社区村")
+    COMMUNITY = "community", _("社区（村）")
 
 
 TIER_ORDER = [RegionTier.PROVINCE, RegionTier.CITY, RegionTier.COUNTY, RegionTier.TOWNSHIP, RegionTier.COMMUNITY]

@@ -95,7 +95,7 @@ class Region(TimeStampedModel):
 class Grid(TimeStampedModel):
     """A grid (网格): the smallest service cell under a community."""
 
-    community = models.ForeignKey(Region, verbose_name=_("社区村"), on_delete=models.PROTECT, related_name="grids")
+    community = models.ForeignKey(Region, verbose_name=_("社区（村）"), on_delete=models.PROTECT, related_name="grids")
     name = models.CharField(_("名称"), max_length=64)
     code = models.CharField(_("编号"), max_length=32)
 

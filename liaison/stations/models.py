@@ -77,7 +77,7 @@ class Station(VersionedModel):
             models.CheckConstraint(
                 condition=Q(kind="point", parent__isnull=False) | (~Q(kind="point") & Q(parent__isnull=True)),
                 name="station_only_points_have_parent",
-                violation_error_message=_("联络点必须隶属于一个联络站，其他类型不能有上级站点。"),
+                violation_error_message=_("联络点必须隶属于联络站或代表之家，其他类型不能有上级站点。"),
             ),
             models.CheckConstraint(
                 condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),

@@ -50,13 +50,13 @@ def _validate(values: dict[str, Any], *, actor: Actor) -> dict[str, Any]:
         errors["region_code"] = [_("该区划不在您的管辖范围内。")]
     if kind == StationKind.POINT:
         if parent is None:
-            errors["parent_id"] = [_("联络点必须选择所属的联络站。")]
+            errors["parent_id"] = [_("联络点必须选择所属的联络站或代表之家。")]
         elif parent.kind == StationKind.POINT:
             errors["parent_id"] = [_("联络点只能隶属于联络站或代表之家，不能隶属于另一个联络点。")]
         elif region is not None and not region.path.startswith(parent.region.path):
-            errors["parent_id"] = [_("联络点应位于所属联络站的区划之内。")]
+            errors["parent_id"] = [_("联络点应位于所属站点的区划之内。")]
     elif kind is not None and parent is not None:
-        errors["parent_id"] = [_("只有联络点可以选择所属联络站。")]
+        errors["parent_id"] = [_("只有联络点可以选择所属站点。")]
     if values.get("phone"):
         try:
             values["phone"] = normalize_phone(values["phone"])

@@ -20,6 +20,7 @@ from liaison.api.schemas import (
     AssignmentOut,
     DeputyIn,
     DeputyPatch,
+    Line,
     ManageDeputyDetailOut,
     ManageDeputyOut,
     ManageStationDetailOut,
@@ -64,7 +65,7 @@ def _writer(request: HttpRequest) -> Actor:
 class StationFilters(Schema):
     region: str | None = Field(None, max_length=12, pattern=r"^[0-9]+$")
     kind: StationKind | None = None
-    q: str | None = Field(None, max_length=50)
+    q: Line | None = Field(None, max_length=50)
     ordering: str = Field("name", pattern=r"^-?(name|id|region)$", description="name, -name, id, -id, region")
 
 
@@ -153,7 +154,7 @@ class DeputyFilters(Schema):
     station: int | None = Field(None, ge=1, le=2**63 - 1)
     level: CongressLevel | None = None
     term: int | None = Field(None, ge=1, le=2**63 - 1)
-    q: str | None = Field(None, max_length=50, description="姓名、拼音首字母或代表证号")
+    q: Line | None = Field(None, max_length=50, description="姓名、拼音首字母或代表证号")
     ordering: str = Field("name", pattern=r"^-?(name|id|level)$", description="name, -name, id, -id, level")
 
 

@@ -9,7 +9,7 @@ from ninja import Field, Path, Query, Router, Schema
 
 from liaison.api.errors import ERRORS_PUBLIC, Error
 from liaison.api.pagination import Page, PageParams, paginate
-from liaison.api.schemas import DeputyDetailOut, DeputyOut, RegionOut, StationDetailOut, StationOut
+from liaison.api.schemas import DeputyDetailOut, DeputyOut, Line, RegionOut, StationDetailOut, StationOut
 from liaison.deputies.selectors import deputy_get_public, deputy_list_public, station_deputies_public
 from liaison.organization.choices import CongressLevel, RegionTier
 from liaison.organization.selectors import region_list
@@ -22,7 +22,7 @@ ID = Path(..., ge=1, le=2**63 - 1)
 
 
 class RegionFilters(Schema):
-    q: str | None = Field(None, max_length=50, description="名称中的一部分")
+    q: Line | None = Field(None, max_length=50, description="名称中的一部分")
     tier: RegionTier | None = None
     parent_code: str | None = Field(None, max_length=12, pattern=r"^[0-9]+$")
 

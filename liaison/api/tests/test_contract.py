@@ -178,7 +178,7 @@ def test_a_point_needs_a_parent_and_a_station_cannot_have_one(world: World) -> N
         "/api/v1/manage/stations", {"name": "孤点", "kind": "point", "region_code": "140109001"}, content_type=JSON
     )
     assert orphan.status_code == 422
-    assert orphan.json()["fields"]["parent_id"] == ["联络点必须选择所属的联络站。"]
+    assert orphan.json()["fields"]["parent_id"] == ["联络点必须选择所属的联络站或代表之家。"]
     nested = client.post(
         "/api/v1/manage/stations",
         {"name": "站中站", "kind": "station", "region_code": "140109001", "parent_id": world.stations["qianfeng"].pk},
@@ -351,3 +351,20 @@ def test_detail_pages_use_a_fixed_number_of_queries(crowded: World) -> None:
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(f"/api/v1/stations/{crowded.stations['qianfeng'].pk}").status_code == 200
     assert len(ctx.captured_queries) <= 6
+
+
+@pytest.mark.parametrize(
+    "url", ["/api/v1/regions?q=%00", "/api/v1/manage/stations?q=a%00b", "/api/v1/manage/deputies?q=%1b"]
+)
+def test_control_characters_in_search_text_are_a_422(world: World, url: str) -> None:
+    """A NUL would otherwise reach PostgreSQL, which refuses it with a server error."""
+    response = world.api("officer").get(url)
+    assert response.status_code == 422
+    assert "q" in response.json()["fields"]
+
+
+def test_a_nul_in_the_username_is_a_422_not_a_server_error(world: World) -> None:
+    response = world.api("anonymous").post(
+        "/api/v1/auth/token", {"username": "a\x00b", "password": "x"}, content_type=JSON
+    )
+    assert response.status_code == 422
