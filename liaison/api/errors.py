@@ -70,8 +70,8 @@ _PYDANTIC_MESSAGES = {
     "date_type": lambda e: _("日期格式应为 YYYY-MM-DD。"),
     "decimal_parsing": lambda e: _("请填写数字。"),
     "decimal_type": lambda e: _("请填写数字。"),
-    "enum": lambda e: _("取值不在允许的范围内:%(v)s。") % {"v": e.get("ctx", {}).get("expected")},
-    "literal_error": lambda e: _("取值不在允许的范围内:%(v)s。") % {"v": e.get("ctx", {}).get("expected")},
+    "enum": lambda e: _("取值不在允许的范围内：%(v)s。") % {"v": e.get("ctx", {}).get("expected")},
+    "literal_error": lambda e: _("取值不在允许的范围内：%(v)s。") % {"v": e.get("ctx", {}).get("expected")},
     "model_attributes_type": lambda e: _("请求体应为 JSON 对象。"),
     "dict_type": lambda e: _("请求体应为 JSON 对象。"),
     "json_invalid": lambda e: _("请求体不是有效的 JSON。"),
@@ -101,7 +101,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
             messages = fields.setdefault(_field_name(err.get("loc", ())), [])
             if (message := _message(err)) not in messages:
                 messages.append(message)
-        return error_response(api, request, 422, ErrorCode.INVALID_INPUT, _("提交的内容有误,请按提示修改。"), fields)
+        return error_response(api, request, 422, ErrorCode.INVALID_INPUT, _("提交的内容有误，请按提示修改。"), fields)
 
     @api.exception_handler(ValidationError)
     def model_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
@@ -110,11 +110,11 @@ def install_error_handlers(api: NinjaAPI) -> None:
             if hasattr(exc, "error_dict")
             else {"__all__": exc.messages}
         )
-        return error_response(api, request, 422, ErrorCode.INVALID_INPUT, _("提交的内容有误,请按提示修改。"), fields)
+        return error_response(api, request, 422, ErrorCode.INVALID_INPUT, _("提交的内容有误，请按提示修改。"), fields)
 
     @api.exception_handler(AuthenticationError)
     def unauthorized(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-        response = error_response(api, request, 401, ErrorCode.UNAUTHORIZED, _("请先登录:缺少有效的访问令牌。"))
+        response = error_response(api, request, 401, ErrorCode.UNAUTHORIZED, _("请先登录：缺少有效的访问令牌。"))
         response["WWW-Authenticate"] = "Bearer"
         return response
 
@@ -127,7 +127,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def suspicious(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
         # More than DATA_UPLOAD_MAX_NUMBER_FIELDS query parameters (TooManyFieldsSent) and the
         # like: Django answers 400, the API's convention for bad input is 422 — never a 500.
-        message = _("提交的内容有误,请按提示修改。")
+        message = _("提交的内容有误，请按提示修改。")
         return error_response(api, request, 422, ErrorCode.INVALID_INPUT, message, {"__all__": [_("请求有误。")]})
 
     @api.exception_handler(HttpError)
@@ -148,7 +148,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
         }.get(exc.status_code, ErrorCode.INVALID_INPUT)
         status = 422 if exc.status_code == 400 else exc.status_code
         return error_response(
-            api, request, status, code, _("提交的内容有误,请按提示修改。") if status == 422 else str(exc)
+            api, request, status, code, _("提交的内容有误，请按提示修改。") if status == 422 else str(exc)
         )
 
     @api.exception_handler(Exception)
@@ -156,7 +156,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
         import logging
 
         logging.getLogger("liaison.api").exception("unhandled API error on %s %s", request.method, request.path)
-        return error_response(api, request, 500, ErrorCode.SERVER_ERROR, _("服务器内部错误,请稍后再试。"))
+        return error_response(api, request, 500, ErrorCode.SERVER_ERROR, _("服务器内部错误，请稍后再试。"))
 
 
 ERRORS_401 = {401: Error}

@@ -129,6 +129,8 @@ def assignment_create(*, actor: Actor, deputy: Deputy, station: Station, start: 
     """Assign a deputy to a station (进家入站) from `start`; several stations at once are fine."""
     if not (actor.is_system_admin or region_within_reach(actor, station.region.path)):
         raise Forbidden()
+    if start > today() + dt.timedelta(days=366):
+        raise InvalidInput(fields={"start": [_("进站日期不能晚于一年以后。")]})
     if Assignment.objects.filter(deputy=deputy, station=station, end__isnull=True).exists():
         raise Conflict(fields={"station_id": [_("该代表已在此站点，无需重复安排。")]})
     assignment = Assignment.objects.create(deputy=deputy, station=station, start=start)
@@ -151,6 +153,9 @@ def assignment_end(*, actor: Actor, assignment: Assignment, end: dt.date | None 
     end = end or today()
     if end < assignment.start:
         raise InvalidInput(fields={"end": [_("离站日期不能早于进站日期。")]})
+    limit = Assignment._meta.get_field("end_reason").max_length or 200
+    if len(reason) > limit:
+        raise InvalidInput(fields={"reason": [_("不能超过 %(v)s 个字符。") % {"v": limit}]})
     Assignment.objects.filter(pk=assignment.pk).update(end=end, end_reason=reason)
     assignment.refresh_from_db()
     audit(

@@ -69,8 +69,16 @@ class StationFilters(Schema):
     ordering: str = Field("name", pattern=r"^-?(name|id|region)$", description="name, -name, id, -id, region")
 
 
+def _refuse_nulls(data: dict[str, Any], keys: tuple[str, ...]) -> None:
+    """PATCH may omit a field, but may not blank out one that cannot be empty."""
+    errors = {k: [_("此项不能为空。")] for k in keys if k in data and data[k] is None}
+    if errors:
+        raise InvalidInput(fields=errors)
+
+
 def _station_inputs(actor: Actor, data: dict[str, Any]) -> dict[str, Any]:
     """Turn API ids and codes into objects, refusing anything out of reach with a 422."""
+    _refuse_nulls(data, ("name", "kind", "region_code", "is_published"))
     values = dict(data)
     if "region_code" in values:
         code = values.pop("region_code")
@@ -159,6 +167,7 @@ class DeputyFilters(Schema):
 
 
 def _deputy_inputs(data: dict[str, Any], *, term: Term | None) -> dict[str, Any]:
+    _refuse_nulls(data, ("certificate_no", "name", "is_active"))
     values = dict(data)
     if "term_id" in values:
         term = Term.objects.select_related("region").filter(pk=values.pop("term_id")).first()
@@ -181,8 +190,6 @@ def _deputy_inputs(data: dict[str, Any], *, term: Term | None) -> dict[str, Any]
     for key in ("occupation", "work_phone", "public_phone", "gender"):
         if key in values and values[key] is None:
             values[key] = ""
-    if "is_active" in values and values["is_active"] is None:
-        values.pop("is_active")
     return values
 
 

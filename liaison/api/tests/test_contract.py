@@ -368,3 +368,23 @@ def test_a_nul_in_the_username_is_a_422_not_a_server_error(world: World) -> None
         "/api/v1/auth/token", {"username": "a\x00b", "password": "x"}, content_type=JSON
     )
     assert response.status_code == 422
+
+
+@pytest.mark.parametrize("field", ["name", "region_code", "is_published", "kind"])
+def test_blanking_a_required_station_field_is_a_422(world: World, field: str) -> None:
+    station = world.stations["qianfeng"]
+    response = world.api("officer").patch(
+        f"/api/v1/manage/stations/{station.pk}", {"version": 1, field: None}, content_type=JSON
+    )
+    assert response.status_code == 422
+    assert response.json()["fields"][field] == ["此项不能为空。"]
+
+
+def test_an_assignment_more_than_a_year_ahead_is_a_422(world: World) -> None:
+    response = world.api("officer").post(
+        f"/api/v1/manage/deputies/{world.deputies['qianfeng2'].pk}/assignments",
+        {"station_id": world.stations["qianfeng"].pk, "start": "9999-12-31"},
+        content_type=JSON,
+    )
+    assert response.status_code == 422
+    assert "start" in response.json()["fields"]
