@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from django.utils import translation
 
-from liaison.testing.personas import World, build_world
+from liaison.accounts.models import User
+from liaison.testing.personas import OFFICER_PASSWORD, World, build_world
 
 
 @pytest.fixture
@@ -17,3 +18,13 @@ def world(db: None) -> World:
 @pytest.fixture(autouse=True)
 def _chinese_by_default() -> None:
     translation.activate("zh-hans")
+
+
+@pytest.fixture
+def officer_with_password(world: World) -> User:
+    """The 千峰 officer with a real (Argon2) password, for login and lockout tests."""
+    user = world.users["officer"]
+    assert user is not None
+    user.set_password(OFFICER_PASSWORD)
+    user.save()
+    return user

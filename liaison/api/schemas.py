@@ -183,6 +183,10 @@ class AssignmentOut(Schema):
     end: dt.date | None = None
     end_reason: str
 
+    @staticmethod
+    def resolve_station_name(obj: Any) -> str:
+        return str(obj.station.name)
+
 
 class ManageDeputyOut(DeputyOut):
     certificate_no: str

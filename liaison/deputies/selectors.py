@@ -104,3 +104,12 @@ def station_deputies_public(station: Station) -> list[Deputy]:
         .filter(Exists(Assignment.objects.current().filter(deputy=OuterRef("pk"), station=station)))
         .order_by("name_pinyin", "id")
     )
+
+
+def assignment_get(*, actor: Actor, assignment_id: int) -> Assignment:
+    """An assignment whose deputy and station the actor both sees; 404 otherwise."""
+    qs = Assignment.objects.select_related("station__region", "deputy").filter(
+        deputy__in=Deputy.objects.visible_to(actor).values("pk"),
+        station__in=Station.objects.visible_to(actor).values("pk"),
+    )
+    return get_visible(qs, assignment_id)

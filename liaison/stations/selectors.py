@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.db.models import F, Prefetch, QuerySet
 
 from liaison.accounts.jurisdiction import Actor
-from liaison.core.errors import NotFound
 from liaison.core.jurisdiction import get_visible
 from liaison.organization.models import Region
 
@@ -71,6 +70,3 @@ def station_get(*, actor: Actor, station_id: int, action: str = "view") -> Stati
 def station_can_change(actor: Actor, station: Station) -> bool:
     """Whether the actor may edit this (already visible) station."""
     return Station.objects.visible_to(actor, "change").filter(pk=station.pk).exists()
-
-
-__all__ = ["NotFound", "station_can_change", "station_get", "station_get_public", "station_list", "station_list_public"]

@@ -29,6 +29,9 @@ from liaison.stations.models import Station, StationRole, StationRule
 RESIDENT_PHONE = "13500001234"
 RESIDENT_ID_NUMBER = "11010519491231002X"
 
+# The password login tests give the officer (see the `officer_with_password` fixture).
+OFFICER_PASSWORD = "Qianfeng-2026-安全"  # noqa: S105 (a test fixture)
+
 PERSONAS = (
     "officer",
     "neighbour_officer",

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema, Status
@@ -28,8 +27,7 @@ from liaison.api.schemas import (
     StationIn,
     StationPatch,
 )
-from liaison.core.errors import Forbidden, InvalidInput, NotFound
-from liaison.core.jurisdiction import get_visible
+from liaison.core.errors import Forbidden, InvalidInput
 from liaison.deputies import selectors as deputy_selectors
 from liaison.deputies import services as deputy_services
 from liaison.deputies.models import Assignment, DeputyGroup, Term
@@ -101,8 +99,9 @@ def _station_inputs(actor: Actor, data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _station_detail(actor: Actor, station: Station) -> dict[str, Any]:
+    fields = ManageStationOut.model_fields
     return {
-        **{f: getattr(station, f) for f in ManageStationOut.model_fields if hasattr(station, f)},
+        **{name: getattr(station, name) for name in fields},
         "notice": station.notice,
         "rules": list(station.rules.all()),
         "staff": [r for r in station.roles.all() if r.end is None],
@@ -213,17 +212,7 @@ def _deputy_detail(actor: Actor, deputy: Any) -> dict[str, Any]:
         "is_active": deputy.is_active,
         "version": deputy.version,
         "stations": [a.station for a in deputy.current_assignments],
-        "assignments": [
-            {
-                "id": a.pk,
-                "station_id": a.station_id,
-                "station_name": a.station.name,
-                "start": a.start,
-                "end": a.end,
-                "end_reason": a.end_reason,
-            }
-            for a in deputy.assignments.all()
-        ],
+        "assignments": list(deputy.assignments.all()),
         "can_change": not actor.is_read_only and deputy_selectors.deputy_can_change(actor, deputy),
     }
 
@@ -289,25 +278,15 @@ def deputy_update(request: HttpRequest, payload: DeputyPatch, deputy_id: int = I
     response={201: AssignmentOut, **ERRORS_WRITE},
     operation_id="manage_assignments_create",
 )
-def assignment_create(request: HttpRequest, payload: AssignmentIn, deputy_id: int = ID) -> Status[dict[str, Any]]:
+def assignment_create(request: HttpRequest, payload: AssignmentIn, deputy_id: int = ID) -> Status[Assignment]:
     """Assign the deputy to a station in the caller's jurisdiction from `start`."""
     actor = _writer(request)
     deputy = deputy_selectors.deputy_get(actor=actor, deputy_id=deputy_id)
     station = Station.objects.visible_to(actor, "change").select_related("region").filter(pk=payload.station_id).first()
     if station is None:
         raise InvalidInput(fields={"station_id": [_("站点不存在或不在您的管辖范围内。")]})
-    a = deputy_services.assignment_create(actor=actor, deputy=deputy, station=station, start=payload.start)
-    return Status(
-        201,
-        {
-            "id": a.pk,
-            "station_id": station.pk,
-            "station_name": station.name,
-            "start": a.start,
-            "end": a.end,
-            "end_reason": a.end_reason,
-        },
-    )
+    assignment = deputy_services.assignment_create(actor=actor, deputy=deputy, station=station, start=payload.start)
+    return Status(201, assignment)
 
 
 @router.post(
@@ -315,23 +294,8 @@ def assignment_create(request: HttpRequest, payload: AssignmentIn, deputy_id: in
     response={200: AssignmentOut, **ERRORS_WRITE},
     operation_id="manage_assignments_end",
 )
-def assignment_end(request: HttpRequest, payload: AssignmentEndIn, assignment_id: int = ID) -> dict[str, Any]:
+def assignment_end(request: HttpRequest, payload: AssignmentEndIn, assignment_id: int = ID) -> Any:
     """End an assignment (it stays in the history)."""
     actor = _writer(request)
-    visible_deputies = deputy_selectors.deputy_list(actor=actor).values("pk")
-    qs = Assignment.objects.select_related("station__region", "deputy").filter(
-        Q(deputy__in=visible_deputies) & Q(station__in=Station.objects.visible_to(actor))
-    )
-    assignment = get_visible(qs, assignment_id)
-    a = deputy_services.assignment_end(actor=actor, assignment=assignment, end=payload.end, reason=payload.reason)
-    return {
-        "id": a.pk,
-        "station_id": a.station_id,
-        "station_name": a.station.name,
-        "start": a.start,
-        "end": a.end,
-        "end_reason": a.end_reason,
-    }
-
-
-__all__ = ["NotFound", "router"]
+    assignment = deputy_selectors.assignment_get(actor=actor, assignment_id=assignment_id)
+    return deputy_services.assignment_end(actor=actor, assignment=assignment, end=payload.end, reason=payload.reason)

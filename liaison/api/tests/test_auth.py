@@ -9,18 +9,8 @@ import time_machine
 from django.test import Client
 
 from liaison.accounts.models import ApiToken, User
+from liaison.testing.personas import OFFICER_PASSWORD as PASSWORD
 from liaison.testing.personas import World
-
-PASSWORD = "Qianfeng-2026-安全"
-
-
-@pytest.fixture
-def officer_with_password(world: World) -> User:
-    user = world.users["officer"]
-    assert user is not None
-    user.set_password(PASSWORD)
-    user.save()
-    return user
 
 
 def _token(client: Client, username: str, password: str, **extra: str) -> object:
