@@ -89,6 +89,7 @@ lint: install
 # and compile them; the compiled .mo files are committed so no machine needs gettext to run.
 MESSAGE_FLAGS := --no-obsolete --no-location --ignore=.venv --ignore=node_modules --ignore=var --ignore=staticfiles --ignore=static
 messages: install
+	@command -v msgmerge >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null; } || { echo "make messages needs GNU gettext: sudo apt-get install gettext"; exit 1; }
 	$(MANAGE) makemessages --locale=zh_Hant --locale=en $(MESSAGE_FLAGS) --verbosity 0
 	$(MANAGE) compilemessages --locale=zh_Hant --locale=en --ignore=.venv --verbosity 0
 
