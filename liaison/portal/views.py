@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from liaison.core.errors import NotFound
+from liaison.deputies.selectors import deputy_get_public, station_deputies_public
 from liaison.organization.models import Region
-from liaison.stations.selectors import station_list_public
+from liaison.stations.models import Station
+from liaison.stations.selectors import station_get_public, station_list_public
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -20,6 +23,41 @@ def home(request: HttpRequest) -> HttpResponse:
         "portal/home.html",
         {"stations": stations, "regions": regions, "region": region},
     )
+
+
+def station(request: HttpRequest, station_id: int) -> HttpResponse:
+    """A published station's notice board: hours, rules, staff on duty, deputies, points."""
+    try:
+        obj = station_get_public(station_id)
+    except NotFound:
+        raise Http404 from None
+    # The points under a station or home; a point shows its parent instead (if published).
+    points = (
+        list(Station.objects.published().filter(parent=obj).order_by("name", "id")) if obj.parent_id is None else []
+    )
+    parent = obj.parent if obj.parent is not None and obj.parent.is_published else None
+    return render(
+        request,
+        "portal/station.html",
+        {
+            "station": obj,
+            "rules": list(obj.rules.all()),
+            "staff": list(obj.roles.all()),
+            "deputies": station_deputies_public(obj),
+            "points": points,
+            "parent": parent,
+        },
+    )
+
+
+def deputy(request: HttpRequest, deputy_id: int) -> HttpResponse:
+    """A deputy's public fields: never the work phone, only a number the deputy chose to publish."""
+    try:
+        obj = deputy_get_public(deputy_id)
+    except NotFound:
+        raise Http404 from None
+    stations = [a.station for a in obj.current_assignments]  # type: ignore[attr-defined]
+    return render(request, "portal/deputy.html", {"deputy": obj, "stations": stations})
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

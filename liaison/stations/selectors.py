@@ -32,9 +32,13 @@ def station_list_public(*, region_code: str | None = None, kind: str | None = No
 
 def station_get_public(station_id: int) -> Station:
     """A published station with what its notice board shows; 404 otherwise."""
-    qs = _with_region_code(Station.objects.published()).prefetch_related(
-        "rules",
-        Prefetch("roles", queryset=StationRole.objects.filter(end__isnull=True)),
+    qs = (
+        _with_region_code(Station.objects.published())
+        .select_related("region", "parent")
+        .prefetch_related(
+            "rules",
+            Prefetch("roles", queryset=StationRole.objects.filter(end__isnull=True)),
+        )
     )
     return get_visible(qs, station_id)
 

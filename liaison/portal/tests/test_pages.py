@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
@@ -15,7 +17,17 @@ PAGES = {
     "accounts/logout/": {"anonymous": 405, "*": 405},
     "accounts/password/": {"anonymous": 302, "*": 200},
     "i18n/setlang/": {"anonymous": 302, "*": 302},
+    "stations/<int:station_id>/": {"anonymous": 200, "*": 200},
+    "deputies/<int:deputy_id>/": {"anonymous": 200, "*": 200},
 }
+
+PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
+
+
+def _url(route: str, world: World) -> str:
+    """The route with each parameter filled in from the world: a published station, a public deputy."""
+    ids = {"station_id": world.stations["qianfeng"].pk, "deputy_id": world.deputies["qianfeng"].pk}
+    return "/" + PARAMETER.sub(lambda m: str(ids[m.group(1)]), route)
 
 
 def _routes(resolver: URLResolver, prefix: str = "") -> list[str]:
@@ -38,7 +50,7 @@ def test_every_web_route_has_an_expectation_row() -> None:
 def test_each_page_answers_each_persona_as_expected(world: World, persona: str) -> None:
     client = world.web(persona)
     for route, expected in PAGES.items():
-        response = client.get("/" + route)
+        response = client.get(_url(route, world))
         assert response.status_code == expected.get(persona, expected["*"]), (persona, route)
         assert RESIDENT_PHONE not in response.content.decode()
 
