@@ -8,6 +8,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from liaison.testing.personas import PERSONAS, RESIDENT_PHONE, World
+from liaison.testing.staff_pages import STAFF_PAGES
 
 # Every web route (outside /api/, which test_jurisdiction_matrix covers, and Django admin,
 # which only system admins reach) with the status each kind of visitor gets.
@@ -43,7 +44,7 @@ def _routes(resolver: URLResolver, prefix: str = "") -> list[str]:
 
 def test_every_web_route_has_an_expectation_row() -> None:
     routes = {r for r in _routes(get_resolver()) if not r.startswith(("api/v1/", "admin/"))}
-    assert routes == set(PAGES), "add the new page to PAGES (and to the browser journeys)"
+    assert routes == set(PAGES) | set(STAFF_PAGES), "add the new page to PAGES or STAFF_PAGES (and to the journeys)"
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
