@@ -65,6 +65,21 @@ run: static demo
 	$(MANAGE) periodic --loop & \
 	$(VENV)/bin/granian --interface wsgi --host $(HOST) --port $(PORT) --workers 2 $(GRANIAN_THREADS) --log-level warning config.wsgi:application
 
+# ---- benchmark (PERFORMANCE.md, bench/README.md) -------------------------------------------
+
+# BENCH_DATABASE_URL=postgres://… benchmarks on PostgreSQL (default: SQLite under var/bench/);
+# BENCH_SCALE=0.1 generates a tenth of the province-sized data set.
+BENCH_DATABASE_URL ?=
+BENCH_SCALE ?= 1
+
+.PHONY: bench
+bench: static
+	@command -v wrk >/dev/null || { apt-cache policy wrk; \
+		if [ "$$(id -u)" = 0 ]; then DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null \
+			|| { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }; \
+		else echo "make bench needs Debian's wrk: sudo apt-get install wrk"; exit 1; fi; }
+	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) BENCH_SCALE=$(BENCH_SCALE) $(PY) -m bench.run
+
 # ---- quality -------------------------------------------------------------------------------
 
 # Browser journeys need Debian's chromium and CJK fonts; installed here when missing.

@@ -72,7 +72,10 @@ class Station(VersionedModel):
     class Meta:
         verbose_name = _("家站点")
         verbose_name_plural = _("家站点")
-        ordering = ["region__code", "kind", "name"]
+        ordering = ["region_id", "kind", "name"]
+        indexes = [
+            models.Index(fields=["is_published", "region", "kind", "name", "id"], name="station_public_list"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(kind="point", parent__isnull=False) | (~Q(kind="point") & Q(parent__isnull=True)),
@@ -93,6 +96,11 @@ class Station(VersionedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def region_code(self) -> str:
+        """The current code of the station's region (select_related("region") avoids a query)."""
+        return str(self.region.code)
 
 
 class StationRule(TimeStampedModel):

@@ -1,0 +1,1 @@
+"""`make bench`: the benchmark harness of PERFORMANCE.md (see bench/README.md)."""

@@ -1,0 +1,338 @@
+"""`make bench`: baselines and scenarios of PERFORMANCE.md, one line each (bench/README.md).
+
+Runs granian (WSGI, one worker, core 0) with config.settings.bench against a dedicated database,
+loads wrk from core 1 and prints `name  value  target  ok|FAIL`. Exits 1 when a bar is missed.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "bench"
+VENV_BIN = Path(sys.executable).parent
+SETTINGS = "config.settings.bench"
+SETTINGS_BARE = "config.settings.bench_bare"
+HOST = "127.0.0.1"
+DURATION = int(os.environ.get("BENCH_DURATION", "10"))
+SCALE = float(os.environ.get("BENCH_SCALE", "1"))
+# As deployed by `make run` (GRANIAN_THREADS in the Makefile), but one worker.
+GRANIAN_ARGS = ["--interface", "wsgi", "--workers", "1", "--blocking-threads", "8", "--backpressure", "8"]
+LOGIN_PASSWORD = "demo12345"  # noqa: S105 -- the public demo password; bench/post_token.lua sends it
+NOT_YET = "import/export (issue 3 item 4), case tracking/submission, dashboards, appraisal, archive"
+
+failures: list[str] = []
+
+
+def line(name: str, value: str, target: str = "", ok: bool | None = None) -> None:
+    verdict = "" if ok is None else ("ok" if ok else "FAIL")
+    if ok is False:
+        failures.append(name)
+    print(f"{name:<34} {value:<26} {target:<16} {verdict}".rstrip(), flush=True)
+
+
+# ---- the database ------------------------------------------------------------------------------
+
+
+def ensure_postgres_database(url: str) -> None:
+    """Create the database of BENCH_DATABASE_URL if it does not exist (psql, createdb)."""
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    if not re.fullmatch(r"[A-Za-z0-9_]+", name):
+        raise SystemExit(f"bench: unexpected database name {name!r}")
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    found = subprocess.run(
+        ["psql", admin, "-tAc", f"SELECT 1 FROM pg_database WHERE datname = '{name}'"],  # noqa: S608 -- name checked above
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    if found != "1":
+        subprocess.run(["psql", admin, "-qc", f'CREATE DATABASE "{name}"'], check=True)
+        print(f"bench: created database {name}", flush=True)
+
+
+def setup_django() -> None:
+    os.environ["DJANGO_SETTINGS_MODULE"] = SETTINGS
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
+# ---- baselines and query counts measured in-process ----------------------------------------------
+
+
+@contextmanager
+def pinned(core: int) -> Iterator[None]:
+    before = os.sched_getaffinity(0)
+    os.sched_setaffinity(0, {core})
+    try:
+        yield
+    finally:
+        os.sched_setaffinity(0, before)
+
+
+def measure_h0() -> float:
+    """H0: one Argon2 password verification, median of 20, on the server's core (seconds)."""
+    from django.contrib.auth.hashers import check_password, make_password
+
+    encoded = make_password(LOGIN_PASSWORD)
+    times = []
+    with pinned(0):
+        check_password(LOGIN_PASSWORD, encoded)
+        for _ in range(20):
+            started = time.perf_counter()
+            check_password(LOGIN_PASSWORD, encoded)
+            times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def prepare_accounts() -> dict[str, str]:
+    """The login password of `admin`, and bearer tokens (created in the DB) for two personas:
+    the system admin and an office admin of the whole province."""
+    from django.utils import timezone
+
+    from bench.data import PROVINCE_CODE
+    from liaison.accounts.choices import Role
+    from liaison.accounts.models import ApiToken, RoleGrant, User, hash_token
+    from liaison.demo.builder import demo_set_passwords
+    from liaison.organization.models import Region
+
+    demo_set_passwords(password=LOGIN_PASSWORD)
+    office, created = User.objects.get_or_create(username="bench_office", defaults={"display_name": "基准管理员"})
+    if created or not RoleGrant.objects.active().filter(user=office, role=Role.OFFICE_ADMIN).exists():
+        RoleGrant.objects.create(user=office, role=Role.OFFICE_ADMIN, region=Region.objects.get(code=PROVINCE_CODE))
+    tokens = {}
+    for persona, username in (("admin", "admin"), ("office", "bench_office")):
+        raw = secrets.token_urlsafe(32)
+        ApiToken.objects.create(
+            user=User.objects.get(username=username),
+            key_hash=hash_token(raw),
+            expires_at=timezone.now() + timedelta(hours=1),
+        )
+        tokens[persona] = raw
+    return tokens
+
+
+def count_queries(path: str, token: str | None) -> tuple[int, int]:
+    """(queries, items) of one in-process GET through the full stack."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(SERVER_NAME=HOST)
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(path, headers=headers)
+    if response.status_code != 200:
+        raise RuntimeError(f"{path}: HTTP {response.status_code} {response.content[:200]!r}")
+    return len(ctx.captured_queries), len(response.json().get("items", []))
+
+
+def query_counts(tokens: dict[str, str]) -> None:
+    cases: list[tuple[str, str | None]] = [
+        ("/api/v1/stations", None),
+        ("/api/v1/deputies", None),
+        ("/api/v1/manage/stations", "admin"),
+        ("/api/v1/manage/deputies", "admin"),
+        ("/api/v1/manage/stations", "office"),
+        ("/api/v1/manage/deputies", "office"),
+    ]
+    for path, persona in cases:
+        token = tokens[persona] if persona else None
+        auth = count_queries("/api/v1/auth/me", token)[0] if token else 0
+        (q20, n20), (q100, n100) = (count_queries(f"{path}?limit={n}", token) for n in (20, 100))
+        net20, net100 = q20 - auth, q100 - auth
+        name = "queries " + path.removeprefix("/api/v1/") + (f" ({persona})" if persona else "")
+        value = f"{net20}/{net100} (+{auth} auth)"
+        short = n20 < 20 or n100 < 100
+        line(name, value + (f" only {n100} items" if short else ""), "20=100, ≤6", net20 == net100 <= 6 and not short)
+
+
+# ---- servers and wrk -----------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def server(settings_module: str) -> Iterator[str]:
+    """granian pinned to core 0 on a free loopback port; killed on exit, also on error."""
+    port = free_port()
+    cmd = ["taskset", "-c", "0", str(VENV_BIN / "granian"), *GRANIAN_ARGS]
+    cmd += ["--host", HOST, "--port", str(port), "--log-level", "warning", "config.wsgi:application"]
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": settings_module}
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, start_new_session=True)
+    base = f"http://{HOST}:{port}"
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback, never a proxy
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with opener.open(f"{base}/bench/hello", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"granian ({settings_module}) did not start")
+            time.sleep(0.2)
+        yield base
+    finally:
+        stop(proc)
+
+
+def stop(proc: subprocess.Popen[bytes]) -> None:
+    if proc.poll() is not None:
+        return
+    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+
+
+@dataclass
+class Load:
+    rps: float
+    p95_ms: float
+
+
+def wrk(url: str, *, connections: int = 16, duration: int = DURATION, script: str = "report.lua") -> Load:
+    """taskset -c 1 wrk --latency -t1 -cN -dDs; refuses a run with errors or non-2xx answers."""
+    if not url.startswith(f"http://{HOST}:"):
+        raise ValueError("bench sends traffic to 127.0.0.1 only")
+    cmd = ["taskset", "-c", "1", "wrk", "--latency", "-t1", f"-c{connections}", f"-d{duration}s"]
+    cmd += ["-s", str(BENCH / script), url]
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    errors = re.search(r"Socket errors: (.*)", out)
+    if bad or (errors and re.search(r"[1-9]", errors.group(1))):
+        raise RuntimeError(f"wrk {url}: failed requests\n{out}")
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    p95 = int(re.search(r"P95_US (\d+)", out).group(1)) / 1000  # type: ignore[union-attr]
+    return Load(rps=rps, p95_ms=p95)
+
+
+def best_of_two(measure: Callable[[], Load], *, by_latency: bool = False) -> Load:
+    runs = [measure(), measure()]
+    return min(runs, key=lambda r: r.p95_ms) if by_latency else max(runs, key=lambda r: r.rps)
+
+
+def warm(url: str, **kwargs: Any) -> None:
+    wrk(url, duration=1, **kwargs)
+
+
+# ---- the run -------------------------------------------------------------------------------------
+
+
+def main() -> int:
+    if shutil.which("wrk") is None:
+        raise SystemExit("bench needs Debian's wrk: apt-get install wrk (make bench installs it)")
+    started = time.monotonic()
+    pg_url = os.environ.get("BENCH_DATABASE_URL", "")
+    if pg_url:
+        ensure_postgres_database(pg_url)
+    setup_django()
+    from django.core.management import call_command
+    from django.db import connection, connections
+
+    from bench.data import DEPUTIES, STATIONS, ensure_data, scaled
+
+    call_command("migrate", "--noinput", verbosity=0)
+    data = ensure_data(SCALE)
+    database = f"{connection.vendor} {connection.settings_dict['NAME']}".replace(str(ROOT) + "/", "")
+    print(f"database: {database}; BENCH_SCALE={SCALE:g} (full size: {STATIONS} stations, {DEPUTIES} deputies)")
+    wanted = (scaled(STATIONS, SCALE), scaled(DEPUTIES, SCALE))
+    if (data.stations, data.deputies) != wanted:
+        print(f"note: existing data has another size than BENCH_SCALE asks for {wanted}; delete it to regenerate")
+    verb = "generated" if data.generated else "present, reused"
+    line(
+        "data set",
+        f"{data.seconds:.1f} s",
+        verb,
+    )
+    print(f"  {data.stations} stations, {data.deputies} deputies, {data.assignments} assignments (+ demo network)")
+
+    tokens = prepare_accounts()
+    h0 = measure_h0()
+    print("-- query counts (in-process, test Client + CaptureQueriesContext; auth = GET /auth/me)")
+    query_counts(tokens)
+    connections.close_all()
+
+    print(f"-- load: wrk -t1 -c16 -d{DURATION}s on core 1, granian 1 worker on core 0, best of two")
+    load = os.getloadavg()[0]
+    if load > 1.0:
+        print(f"warning: load average {load:.1f} before the run: other processes share the cores, ratios are noisy")
+    with server(SETTINGS_BARE) as bare, server(SETTINGS) as base:
+        # B0 and B0-bare alternate, so that both see the same machine.
+        warm(f"{bare}/bench/hello")
+        warm(f"{base}/bench/hello")
+        runs = [wrk(f"{url}/bench/hello") for url in (bare, base, bare, base)]
+        b0_bare, b0 = max(runs[0::2], key=lambda r: r.rps), max(runs[1::2], key=lambda r: r.rps)
+        line("B0 hello, full middleware", f"{b0.rps:.0f} req/s")
+        line("B0-bare hello, no middleware", f"{b0_bare.rps:.0f} req/s")
+        line("L0 p95 of B0 at 16 connections", f"{b0.p95_ms:.2f} ms")
+        line("H0 one Argon2 verification", f"{h0 * 1000:.1f} ms")
+        line("middleware tax B0/B0-bare", f"{b0.rps / b0_bare.rps:.2f}", "≥ 0.45", b0.rps / b0_bare.rps >= 0.45)
+
+        warm(f"{base}/bench/api/static")
+        api = best_of_two(lambda: wrk(f"{base}/bench/api/static"))
+        line(
+            "API static object (ninja) ÷ B0",
+            f"{api.rps / b0.rps:.2f} ({api.rps:.0f} req/s)",
+            "≥ 0.60",
+            api.rps / b0.rps >= 0.60,
+        )
+
+        stations_url = f"{base}/api/v1/stations?limit=20"
+        warm(stations_url)
+        st = best_of_two(lambda: wrk(stations_url))
+        line(
+            "station list, 20 items ÷ B0",
+            f"{st.rps / b0.rps:.2f} ({st.rps:.0f} req/s)",
+            "≥ 0.30",
+            st.rps / b0.rps >= 0.30,
+        )
+        print(f"  (station list p95 {st.p95_ms:.1f} ms = {st.p95_ms / b0.p95_ms:.1f} × L0)")
+
+        warm(f"{base}/api/v1/auth/token", connections=1, script="post_token.lua")
+        login = best_of_two(
+            lambda: wrk(f"{base}/api/v1/auth/token", connections=1, script="post_token.lua"), by_latency=True
+        )
+        ratio = login.p95_ms / (h0 * 1000)
+        line("login p95 ÷ H0, 1 connection", f"{ratio:.2f} ({login.p95_ms:.1f} ms)", "≤ 1.5", ratio <= 1.5)
+
+    print(f"not yet measurable: {NOT_YET}")
+    print(f"bench finished in {time.monotonic() - started:.0f} s (data set: {data.seconds:.1f} s)")
+    if failures:
+        print(f"bars missed: {', '.join(failures)}")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
