@@ -8,6 +8,8 @@ from liaison.api.api import api
 urlpatterns = [
     path("api/v1/", api.urls),
     path("accounts/", include("liaison.accounts.urls")),
+    path("manage/", include("liaison.deputies.urls")),
+    path("manage/", include("liaison.stations.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("liaison.portal.urls")),

@@ -9,7 +9,7 @@ from liaison.core.jurisdiction import get_visible
 from liaison.organization.models import Region, subtree_q
 from liaison.stations.models import Station
 
-from .models import Assignment, Deputy
+from .models import Assignment, Deputy, Term
 
 ORDERINGS = {"name": "name_pinyin", "-name": "-name_pinyin", "id": "id", "-id": "-id", "level": "level"}
 
@@ -113,3 +113,15 @@ def assignment_get(*, actor: Actor, assignment_id: int) -> Assignment:
         station__in=Station.objects.visible_to(actor).values("pk"),
     )
     return get_visible(qs, assignment_id)
+
+
+def deputy_terms(*, actor: Actor) -> QuerySet[Term]:
+    """The terms of the deputies the actor sees: the choices of the back office's term filter."""
+    visible = Deputy.objects.visible_to(actor).values("term_id")
+    return Term.objects.filter(pk__in=visible).select_related("region").order_by("region__code", "level", "-number")
+
+
+def station_deputies(*, actor: Actor, station: Station) -> list[Deputy]:
+    """Deputies currently at the station whom the actor sees, for the back office's station page."""
+    current = Assignment.objects.current().filter(deputy=OuterRef("pk"), station=station)
+    return list(Deputy.objects.visible_to(actor).filter(Exists(current)).order_by("name_pinyin", "id"))

@@ -4,4 +4,9 @@ persona expectations (a neighbouring township's officer gets 404, anonymous is s
 
 from __future__ import annotations
 
-STAFF_PAGES: dict[str, str] = {}
+STAFF_PAGES: dict[str, str] = {
+    "manage/deputies/": "liaison/deputies/tests/test_views.py",
+    "manage/deputies/<int:deputy_id>/": "liaison/deputies/tests/test_views.py",
+    "manage/stations/": "liaison/stations/tests/test_views.py",
+    "manage/stations/<int:station_id>/": "liaison/stations/tests/test_views.py",
+}

@@ -1,0 +1,162 @@
+"""Back-office forms for deputies: list filters, the core-record edit and ending an assignment."""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from liaison.core.personal_data import normalize_phone
+from liaison.organization.choices import CongressLevel
+
+from .choices import Gender
+
+
+def bootstrap_widgets(form: forms.Form) -> None:
+    """Bootstrap's classes on every widget (templates render fields with manage/_field.html)."""
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxInput):
+            widget.attrs["class"] = "form-check-input"
+        elif isinstance(widget, forms.Select):
+            widget.attrs["class"] = "form-select"
+        elif not isinstance(widget, forms.HiddenInput):
+            widget.attrs["class"] = "form-control"
+
+
+ORDERING_CHOICES = [
+    ("name", _("按姓名拼音")),
+    ("-name", _("按姓名拼音倒序")),
+    ("level", _("按代表层级")),
+    ("-id", _("最近录入")),
+]
+
+
+def reject_control_characters(value: str) -> None:
+    """Tabs, line breaks and other control characters have no place in a one-line field."""
+    if any(unicodedata.category(ch) == "Cc" for ch in value):
+        raise ValidationError(_("不能包含换行、制表符等控制字符。"), code="control_characters")
+
+
+class DeputyFilterForm(forms.Form):
+    """The deputy list's search box, filters and sort; invalid values are simply not applied."""
+
+    q = forms.CharField(label=_("搜索"), required=False, max_length=50)
+    level = forms.ChoiceField(label=_("代表层级"), required=False)
+    region = forms.RegexField(
+        label=_("区划代码"),
+        required=False,
+        regex=r"^[0-9]{2,12}$",
+        max_length=12,
+        error_messages={"invalid": _("区划代码应为 2 到 12 位数字。")},
+    )
+    station = forms.TypedChoiceField(label=_("站点"), required=False, coerce=int, empty_value=None)
+    term = forms.TypedChoiceField(label=_("届次"), required=False, coerce=int, empty_value=None)
+    ordering = forms.ChoiceField(label=_("排序"), required=False, choices=ORDERING_CHOICES)
+
+    def __init__(self, *args: Any, stations: list[tuple[int, str]], terms: list[tuple[int, str]], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        everything = [("", _("全部"))]
+        self.fields["level"].choices = everything + list(CongressLevel.choices)  # type: ignore[attr-defined]
+        self.fields["station"].choices = everything + stations  # type: ignore[attr-defined]
+        self.fields["term"].choices = everything + terms  # type: ignore[attr-defined]
+        self.fields["q"].widget.attrs["placeholder"] = _("姓名、拼音首字母或代表证号")
+        bootstrap_widgets(self)
+
+    def filters(self) -> dict[str, Any]:
+        """The valid filters only, as keyword arguments of deputy_list."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return {
+            "q": data.get("q") or None,
+            "level": data.get("level") or None,
+            "region_code": data.get("region") or None,
+            "station_id": data.get("station"),
+            "term_id": data.get("term"),
+            "ordering": data.get("ordering") or "name",
+        }
+
+
+def _phone(value: str) -> str:
+    if not value:
+        return ""
+    try:
+        return normalize_phone(value)
+    except ValidationError as exc:
+        raise ValidationError(exc.messages, code="invalid") from None
+
+
+class DeputyForm(forms.Form):
+    """The core fields an office edits; `version` guards against overwriting a newer save."""
+
+    name = forms.CharField(
+        label=_("姓名"),
+        max_length=64,
+        validators=[reject_control_characters],
+        error_messages={
+            "required": _("请填写姓名。"),
+            "max_length": _("姓名不能超过 %(limit_value)d 个字。"),
+        },
+    )
+    gender = forms.ChoiceField(label=_("性别"), required=False)
+    occupation = forms.CharField(
+        label=_("职业与单位"),
+        required=False,
+        max_length=200,
+        validators=[reject_control_characters],
+        error_messages={"max_length": _("职业与单位不能超过 %(limit_value)d 个字。")},
+    )
+    work_phone = forms.CharField(
+        label=_("工作电话"), required=False, max_length=32, error_messages={"max_length": _("电话号码太长。")}
+    )
+    public_phone = forms.CharField(
+        label=_("公开联系电话"),
+        required=False,
+        max_length=32,
+        help_text=_("代表同意公开的号码，会显示在公开页面上。"),
+        error_messages={"max_length": _("电话号码太长。")},
+    )
+    is_active = forms.BooleanField(label=_("在任"), required=False)
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=0,
+        error_messages={
+            "required": _("页面已过期，请刷新后重试。"),
+            "invalid": _("页面已过期，请刷新后重试。"),
+            "min_value": _("页面已过期，请刷新后重试。"),
+        },
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["gender"].choices = [("", _("未填写")), *Gender.choices]  # type: ignore[attr-defined]
+        bootstrap_widgets(self)
+
+    def clean_work_phone(self) -> str:
+        return _phone(self.cleaned_data["work_phone"])
+
+    def clean_public_phone(self) -> str:
+        return _phone(self.cleaned_data["public_phone"])
+
+
+class AssignmentEndForm(forms.Form):
+    """End one current assignment: the leaving date and why (kept in the history)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        bootstrap_widgets(self)
+
+    end = forms.DateField(
+        label=_("离站日期"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"required": _("请填写离站日期。"), "invalid": _("请按 年-月-日 填写日期。")},
+    )
+    reason = forms.CharField(
+        label=_("离站原因"),
+        max_length=200,
+        validators=[reject_control_characters],
+        error_messages={"required": _("请填写离站原因。"), "max_length": _("离站原因不能超过 %(limit_value)d 个字。")},
+    )

@@ -1,0 +1,146 @@
+"""The back office's deputy pages under /manage/: thin views over selectors and services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from liaison.accounts.access import staff_required
+from liaison.accounts.jurisdiction import Actor, region_within_reach
+from liaison.core.clock import today
+from liaison.core.errors import DomainError, IllegalState, InvalidInput, NotFound, VersionConflict
+from liaison.stations import selectors as station_selectors
+
+from . import selectors, services
+from .forms import AssignmentEndForm, DeputyFilterForm, DeputyForm
+from .models import Assignment, Deputy
+
+PAGE_SIZE = 20
+EDITABLE = ("name", "gender", "occupation", "work_phone", "public_phone", "is_active")
+
+
+@staff_required
+def deputy_list(request: HttpRequest, actor: Actor) -> HttpResponse:
+    """Deputies in the actor's reach: search, filters, sort and 20 a page with the total."""
+    stations = list(station_selectors.station_list(actor=actor).values_list("id", "name"))
+    terms = [(t.pk, str(t)) for t in selectors.deputy_terms(actor=actor)]
+    form = DeputyFilterForm(request.GET or None, stations=stations, terms=terms)
+    filters = form.filters() if request.GET else {"ordering": "name"}
+    paginator = Paginator(selectors.deputy_list(actor=actor, **filters), PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    return render(
+        request,
+        "deputies/deputy_list.html",
+        {
+            "form": form,
+            "page": page,
+            "total": paginator.count,
+            "filtered": any(v for k, v in filters.items() if k != "ordering"),
+        },
+    )
+
+
+def _edit_form(deputy: Deputy) -> DeputyForm:
+    return DeputyForm(initial={k: getattr(deputy, k) for k in EDITABLE} | {"version": deputy.version})
+
+
+def _end_form(assignment: Assignment, data: Any = None) -> AssignmentEndForm:
+    return AssignmentEndForm(data, prefix=f"a{assignment.pk}", initial={"end": today()})
+
+
+def _apply_errors(form: Any, error: DomainError) -> None:
+    """Put a service's field errors next to the fields (the rest above the form)."""
+    for key, texts in error.fields.items():
+        for text in texts:
+            form.add_error(key if key in form.fields else None, text)
+    if not error.fields:
+        form.add_error(None, error.message)
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required
+def deputy_detail(request: HttpRequest, actor: Actor, deputy_id: int) -> HttpResponse:
+    """A deputy's record, current stations and assignment history; forms for those who may edit."""
+    deputy = selectors.deputy_get(actor=actor, deputy_id=deputy_id)
+    can_change = not actor.is_read_only and selectors.deputy_can_change(actor, deputy)
+    form = _edit_form(deputy) if can_change else None
+    current = list(deputy.current_assignments)  # type: ignore[attr-defined]
+    end_forms = {a.pk: _end_form(a) for a in current}
+    status = 200
+    conflict = False
+
+    if request.method == "POST":
+        if not can_change:
+            raise PermissionDenied
+        action = request.POST.get("action")
+        if action == "update":
+            form = DeputyForm(request.POST)
+            if form.is_valid():
+                values = {k: form.cleaned_data[k] for k in EDITABLE}
+                try:
+                    services.deputy_update(actor=actor, deputy=deputy, version=form.cleaned_data["version"], **values)
+                except VersionConflict:
+                    conflict = True
+                    status = 409
+                    deputy = selectors.deputy_get(actor=actor, deputy_id=deputy_id)
+                    form = _edit_form(deputy)
+                except InvalidInput as exc:
+                    _apply_errors(form, exc)
+                    status = 422
+                else:
+                    messages.success(request, _("代表信息已保存。"))
+                    return redirect("deputies:detail", deputy_id=deputy.pk)
+            else:
+                status = 422
+        elif action == "end":
+            try:
+                assignment = selectors.assignment_get(actor=actor, assignment_id=request.POST.get("assignment", ""))  # type: ignore[arg-type]
+            except NotFound:
+                raise Http404 from None
+            if assignment.deputy_id != deputy.pk:
+                raise Http404
+            end_form = _end_form(assignment, request.POST)
+            if assignment.pk in end_forms:
+                end_forms[assignment.pk] = end_form
+            if end_form.is_valid():
+                try:
+                    services.assignment_end(
+                        actor=actor,
+                        assignment=assignment,
+                        end=end_form.cleaned_data["end"],
+                        reason=end_form.cleaned_data["reason"],
+                    )
+                except (InvalidInput, IllegalState) as exc:
+                    _apply_errors(end_form, exc)
+                    status = 422
+                else:
+                    messages.success(
+                        request, _("已结束在“%(station)s”的进站安排。") % {"station": assignment.station.name}
+                    )
+                    return redirect("deputies:detail", deputy_id=deputy.pk)
+            else:
+                status = 422
+        else:
+            status = 400
+
+    can_end = {a.pk: can_change and region_within_reach(actor, a.station.region.path) for a in current}
+    return render(
+        request,
+        "deputies/deputy_detail.html",
+        {
+            "deputy": deputy,
+            "current": [(a, end_forms[a.pk] if can_end.get(a.pk) else None) for a in current],
+            "history": list(deputy.assignments.all()),
+            "form": form,
+            "can_change": can_change,
+            "conflict": conflict,
+        },
+        status=status,
+    )

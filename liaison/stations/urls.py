@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "stations"
+
+urlpatterns = [
+    path("stations/", views.station_list, name="list"),
+    path("stations/<int:station_id>/", views.station_detail, name="detail"),
+]
