@@ -2,30 +2,17 @@
 
 from __future__ import annotations
 
-import unicodedata
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from liaison.core.forms import bootstrap_widgets, validate_line
 from liaison.core.personal_data import normalize_phone
 from liaison.organization.choices import CongressLevel
 
 from .choices import Gender
-
-
-def bootstrap_widgets(form: forms.Form) -> None:
-    """Bootstrap's classes on every widget (templates render fields with manage/_field.html)."""
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxInput):
-            widget.attrs["class"] = "form-check-input"
-        elif isinstance(widget, forms.Select):
-            widget.attrs["class"] = "form-select"
-        elif not isinstance(widget, forms.HiddenInput):
-            widget.attrs["class"] = "form-control"
-
 
 ORDERING_CHOICES = [
     ("name", _("按姓名拼音")),
@@ -33,12 +20,6 @@ ORDERING_CHOICES = [
     ("level", _("按代表层级")),
     ("-id", _("最近录入")),
 ]
-
-
-def reject_control_characters(value: str) -> None:
-    """Tabs, line breaks and other control characters have no place in a one-line field."""
-    if any(unicodedata.category(ch) == "Cc" for ch in value):
-        raise ValidationError(_("不能包含换行、制表符等控制字符。"), code="control_characters")
 
 
 class DeputyFilterForm(forms.Form):
@@ -95,7 +76,7 @@ class DeputyForm(forms.Form):
     name = forms.CharField(
         label=_("姓名"),
         max_length=64,
-        validators=[reject_control_characters],
+        validators=[validate_line],
         error_messages={
             "required": _("请填写姓名。"),
             "max_length": _("姓名不能超过 %(limit_value)d 个字。"),
@@ -106,7 +87,7 @@ class DeputyForm(forms.Form):
         label=_("职业与单位"),
         required=False,
         max_length=200,
-        validators=[reject_control_characters],
+        validators=[validate_line],
         error_messages={"max_length": _("职业与单位不能超过 %(limit_value)d 个字。")},
     )
     work_phone = forms.CharField(
@@ -157,6 +138,6 @@ class AssignmentEndForm(forms.Form):
     reason = forms.CharField(
         label=_("离站原因"),
         max_length=200,
-        validators=[reject_control_characters],
+        validators=[validate_line],
         error_messages={"required": _("请填写离站原因。"), "max_length": _("离站原因不能超过 %(limit_value)d 个字。")},
     )

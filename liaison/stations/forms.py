@@ -7,20 +7,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from liaison.core.forms import bootstrap_widgets
+
 from .choices import StationKind
-
-
-def bootstrap_widgets(form: forms.Form) -> None:
-    """Bootstrap's classes on every widget (templates render fields with manage/_field.html)."""
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxInput):
-            widget.attrs["class"] = "form-check-input"
-        elif isinstance(widget, forms.Select):
-            widget.attrs["class"] = "form-select"
-        elif not isinstance(widget, forms.HiddenInput):
-            widget.attrs["class"] = "form-control"
-
 
 ORDERING_CHOICES = [
     ("name", _("按名称")),

@@ -1,0 +1,28 @@
+"""Form helpers without domain nouns, shared by every back-office form."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from .text import clean_line
+
+
+def bootstrap_widgets(form: forms.Form) -> None:
+    """Bootstrap's classes on every widget (templates render fields with manage/_field.html)."""
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxInput):
+            widget.attrs["class"] = "form-check-input"
+        elif isinstance(widget, forms.Select):
+            widget.attrs["class"] = "form-select"
+        elif not isinstance(widget, forms.HiddenInput):
+            widget.attrs["class"] = "form-control"
+
+
+def validate_line(value: str) -> None:
+    """The API's one-line text rule for forms: no control, separator or bidi characters."""
+    try:
+        clean_line(value)
+    except ValueError as exc:
+        raise ValidationError(str(exc), code="control_characters") from None
