@@ -8,20 +8,14 @@ action is a 403. The concrete reach of a user (regions, stations, departments) i
 
 from __future__ import annotations
 
-from typing import Any, Protocol, TypeVar
+from typing import Any, TypeVar
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 
-from .errors import Forbidden, NotFound
+from .errors import NotFound
 
 M = TypeVar("M", bound=models.Model)
-
-
-class ScopedQuerySet(Protocol):
-    """A QuerySet that knows how to narrow itself to what an actor may see or do."""
-
-    def visible_to(self, actor: Any, action: str = "view") -> models.QuerySet[Any]: ...
 
 
 def get_visible(queryset: models.QuerySet[M], pk: Any) -> M:
@@ -30,9 +24,3 @@ def get_visible(queryset: models.QuerySet[M], pk: Any) -> M:
         return queryset.get(pk=int(pk))
     except (TypeError, ValueError, OverflowError, ObjectDoesNotExist):
         raise NotFound() from None
-
-
-def require(allowed: bool, message: str | None = None) -> None:
-    """Raise Forbidden (403) unless `allowed`: for objects the actor can already see."""
-    if not allowed:
-        raise Forbidden(message)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from liaison.core.forms import bootstrap_widgets, validate_line
 from liaison.core.personal_data import normalize_phone
 from liaison.organization.choices import CongressLevel
+from liaison.organization.forms import region_code_filter_field
 
 from .choices import Gender
 
@@ -27,13 +28,7 @@ class DeputyFilterForm(forms.Form):
 
     q = forms.CharField(label=_("搜索"), required=False, max_length=50)
     level = forms.ChoiceField(label=_("代表层级"), required=False)
-    region = forms.RegexField(
-        label=_("区划代码"),
-        required=False,
-        regex=r"^[0-9]{2,12}$",
-        max_length=12,
-        error_messages={"invalid": _("区划代码应为 2 到 12 位数字。")},
-    )
+    region = region_code_filter_field()
     station = forms.TypedChoiceField(label=_("站点"), required=False, coerce=int, empty_value=None)
     term = forms.TypedChoiceField(label=_("届次"), required=False, coerce=int, empty_value=None)
     ordering = forms.ChoiceField(label=_("排序"), required=False, choices=ORDERING_CHOICES)

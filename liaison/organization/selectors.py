@@ -17,8 +17,3 @@ def region_list(*, q: str | None = None, tier: str | None = None, parent_code: s
     if parent_code:
         qs = qs.filter(parent__code=parent_code)
     return qs
-
-
-def region_by_code(code: str) -> Region | None:
-    """The region with this current code, or None."""
-    return Region.objects.filter(code=code).first()

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from liaison.core.forms import bootstrap_widgets
+from liaison.organization.forms import region_code_filter_field
 
 from .choices import StationKind
 
@@ -24,13 +25,7 @@ class StationFilterForm(forms.Form):
 
     q = forms.CharField(label=_("搜索"), required=False, max_length=50)
     kind = forms.ChoiceField(label=_("类型"), required=False)
-    region = forms.RegexField(
-        label=_("区划代码"),
-        required=False,
-        regex=r"^[0-9]{2,12}$",
-        max_length=12,
-        error_messages={"invalid": _("区划代码应为 2 到 12 位数字。")},
-    )
+    region = region_code_filter_field()
     ordering = forms.ChoiceField(label=_("排序"), required=False, choices=ORDERING_CHOICES)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
