@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from ninja import Field, Schema
-from pydantic import AfterValidator, ConfigDict
+from pydantic import AfterValidator, BaseModel, ConfigDict
 
 from liaison.core.text import clean_line, clean_text
 from liaison.deputies.choices import Gender
@@ -58,7 +58,18 @@ class RegionOut(Schema):
     parent_code: str | None = None
 
 
-class StationOut(Schema):
+class Record(BaseModel):
+    """An output row validated by pydantic-core alone, from a dict or an object's attributes.
+
+    ninja's Schema wraps every item in a Python-level getter to support `resolve_*` methods;
+    on a 20-item page that wrapper cost more than the database (PERFORMANCE.md, public station
+    list). Rows without resolvers derive from Record instead.
+    """
+
+    model_config = ConfigDict(from_attributes=True)
+
+
+class StationOut(Record):
     id: int
     name: str
     kind: StationKind
@@ -101,7 +112,7 @@ class StationDetailOut(StationOut):
     deputies: list[DeputyRef]
 
 
-class DeputyOut(Schema):
+class DeputyOut(Record):
     id: int
     name: str
     level: CongressLevel
@@ -188,7 +199,11 @@ class AssignmentOut(Schema):
         return str(obj.station.name)
 
 
-class ManageDeputyOut(DeputyOut):
+class ManageDeputyOut(Schema):
+    # A ninja Schema, not a Record: `stations` is read from a related manager.
+    id: int
+    name: str
+    level: CongressLevel
     certificate_no: str
     term_id: int
     gender: str

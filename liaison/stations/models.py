@@ -74,7 +74,12 @@ class Station(VersionedModel):
         verbose_name_plural = _("家站点")
         ordering = ["region_id", "kind", "name"]
         indexes = [
-            models.Index(fields=["is_published", "region", "kind", "name", "id"], name="station_public_list"),
+            # Partial, not a leading is_published column: Django writes the filter as a bare
+            # `WHERE is_published`, which SQLite can match to an index condition but not to a
+            # column equality, so it sorted every published station to serve one page.
+            models.Index(
+                fields=["region", "kind", "name", "id"], name="station_public_list", condition=Q(is_published=True)
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -14,7 +14,7 @@ from liaison.deputies.selectors import deputy_get_public, deputy_list_public, st
 from liaison.organization.choices import CongressLevel, RegionTier
 from liaison.organization.selectors import region_list
 from liaison.stations.choices import StationKind
-from liaison.stations.selectors import station_get_public, station_list_public
+from liaison.stations.selectors import station_get_public, station_list_public, station_rows_public
 
 router = Router(tags=["public"])
 
@@ -47,7 +47,13 @@ def regions(request: HttpRequest, filters: Query[RegionFilters], page: Query[Pag
 @router.get("/stations", response={200: Page[StationOut], 422: Error}, auth=None, operation_id="stations_list")
 def stations(request: HttpRequest, filters: Query[StationFilters], page: Query[PageParams]) -> dict[str, Any]:
     """Published stations; `region` includes the whole subtree of that region."""
-    return paginate(station_list_public(region_code=filters.region, kind=filters.kind), page)
+    region, kind = filters.region, filters.kind
+    return paginate(
+        station_list_public(region_code=region, kind=kind),
+        page,
+        public_count_key=f"stations:{region}:{kind}",
+        rows=lambda offset, limit: station_rows_public(region_code=region, kind=kind, offset=offset, limit=limit),
+    )
 
 
 @router.get(
@@ -79,7 +85,7 @@ def station_detail(request: HttpRequest, station_id: int = ID) -> dict[str, Any]
 def deputies(request: HttpRequest, filters: Query[DeputyFilters], page: Query[PageParams]) -> dict[str, Any]:
     """Deputies currently at a published station; filter by region subtree, station, level."""
     qs = deputy_list_public(region_code=filters.region, station_id=filters.station, level=filters.level)
-    return paginate(qs, page)
+    return paginate(qs, page, public_count_key=f"deputies:{filters.region}:{filters.station}:{filters.level}")
 
 
 @router.get(
