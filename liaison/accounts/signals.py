@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
@@ -9,12 +10,16 @@ from django.dispatch import receiver
 
 from liaison.core.audit import audit
 
+from .middleware import LAST_SEEN, STARTED
 from .services import client_ip
 
 
 @receiver(user_logged_in)
 def on_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     audit(actor=user, action="auth.login", target=user, ip_address=client_ip(request))
+    if request is not None and hasattr(request, "session"):
+        # Start the timeout clocks with the login's own session write, not the next request's.
+        request.session[STARTED] = request.session[LAST_SEEN] = int(time.time())
 
 
 @receiver(user_logged_out)
