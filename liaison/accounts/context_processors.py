@@ -5,9 +5,12 @@ from __future__ import annotations
 from django.http import HttpRequest
 
 from .jurisdiction import jurisdiction_for
+from .permissions import can_manage_users
 
 
 def staff_navigation(request: HttpRequest) -> dict[str, bool]:
-    """`show_staff_nav`: whether the header links to the back office (staff actors only)."""
+    """`show_staff_nav`: whether the header links to the back office (staff actors only);
+    `show_admin_nav`: whether it links to accounts and the audit log (office and system admins)."""
     user = getattr(request, "user", None)
-    return {"show_staff_nav": user is not None and jurisdiction_for(user).is_staff_member}
+    actor = jurisdiction_for(user)
+    return {"show_staff_nav": actor.is_staff_member, "show_admin_nav": can_manage_users(actor)}

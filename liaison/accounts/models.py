@@ -4,24 +4,73 @@ API tokens."""
 from __future__ import annotations
 
 import hashlib
+from typing import TYPE_CHECKING, ClassVar
 
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from liaison.core.models import TimeStampedModel
-from liaison.organization.models import Department, Region
+from liaison.organization.models import Department, Region, subtree_q
 from liaison.stations.models import Station
 
 from .choices import Role
+
+if TYPE_CHECKING:
+    from .jurisdiction import Actor
+
+# The roles whose grant names a place; the others (resident, deputy, system admin) have no scope.
+SCOPED_ROLES = (Role.OFFICE_ADMIN, Role.STATION_STAFF, Role.DEPARTMENT_HANDLER, Role.SPONSOR)
+
+
+def grant_scope_q(paths: tuple[str, ...], prefix: str = "") -> Q:
+    """Grants (under `prefix`) whose scope (region, station or department) lies in `paths`."""
+    return (
+        subtree_q(f"{prefix}region__", paths)
+        | subtree_q(f"{prefix}station__region__", paths)
+        | subtree_q(f"{prefix}department__region__", paths)
+    )
+
+
+class UserQuerySet(models.QuerySet["User"]):
+    def visible_to(self, actor: Actor, action: str = "view") -> UserQuerySet:
+        """Accounts the actor manages: the one jurisdiction rule for users.
+
+        A system admin reaches every account. An office admin sees ("view") an account when one
+        of its grants, current or revoked, lies in his subtrees: a revoked grant keeps the
+        account findable by the office that revoked it, and an account never granted anything
+        in his subtree (a resident, another county's officer) stays out of reach. He may
+        "change" it (password, active state) only when every current scoped grant lies in his
+        subtrees and it holds no system-admin grant, so he never locks out someone he does
+        not fully administer.
+        """
+        if actor.is_system_admin:
+            return self.all()
+        if not actor.office_paths or action not in ("view", "change"):
+            return self.none()
+        in_reach = RoleGrant.objects.filter(grant_scope_q(actor.office_paths), user=OuterRef("pk"))
+        qs = self.filter(Exists(in_reach))
+        if action == "change":
+            current = RoleGrant.objects.active().filter(user=OuterRef("pk"))
+            outside = current.filter(role__in=SCOPED_ROLES).exclude(grant_scope_q(actor.office_paths))
+            qs = qs.filter(is_superuser=False).exclude(Exists(outside))
+            qs = qs.exclude(Exists(current.filter(role=Role.SYSTEM_ADMIN)))
+        return qs
+
+
+class LiaisonUserManager(UserManager.from_queryset(UserQuerySet)):  # type: ignore[misc]
+    """Django's user manager (create_user ...) plus `visible_to`."""
 
 
 class User(AbstractUser):
     """An account: staff, deputy, department handler or resident."""
 
     display_name = models.CharField(_("姓名"), max_length=64, blank=True)
+    work_phone = models.CharField(_("工作电话"), max_length=32, blank=True)
     must_change_password = models.BooleanField(_("下次登录须修改密码"), default=False)
+
+    objects: ClassVar[LiaisonUserManager] = LiaisonUserManager()
 
     class Meta:
         verbose_name = _("用户")

@@ -3,9 +3,13 @@ the action back (SECURITY.md S19)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from functools import cache
 from typing import Any
 
+from django.apps import apps
 from django.db import models
+from django.utils.functional import Promise
 
 from .models import AuditEvent
 
@@ -50,3 +54,31 @@ def _jsonable(value: Any) -> Any:
     if value is None or isinstance(value, (str, int, float, bool)):
         return value
     return str(value)
+
+
+# What each action code means, in words for the audit-log viewer. Apps register their own codes
+# in AppConfig.ready() (core knows no domain noun); an unregistered code is shown as it is.
+_ACTION_LABELS: dict[str, str | Promise] = {}
+
+
+def register_action_labels(labels: Mapping[str, str | Promise]) -> None:
+    """Name the audit actions an app writes (lazy translations: shown in the reader's language)."""
+    _ACTION_LABELS.update(labels)
+
+
+def action_label(action: str) -> str:
+    label = _ACTION_LABELS.get(action)
+    return str(label) if label is not None else action
+
+
+@cache
+def _model_name(target_type: str) -> str | Promise:
+    try:
+        return apps.get_model(target_type)._meta.verbose_name  # type: ignore[return-value]
+    except (LookupError, ValueError):
+        return target_type
+
+
+def target_type_label(target_type: str) -> str:
+    """`deputies.deputy` -> the model's name (代表), in the active language."""
+    return str(_model_name(target_type)) if target_type else ""
