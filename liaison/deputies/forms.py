@@ -1,4 +1,4 @@
-"""Back-office forms for deputies: list filters, the core-record edit and ending an assignment."""
+"""Back-office forms for deputies: list filters, registering and editing, assignments."""
 
 from __future__ import annotations
 
@@ -136,3 +136,84 @@ class AssignmentEndForm(forms.Form):
         validators=[validate_line],
         error_messages={"required": _("请填写离站原因。"), "max_length": _("离站原因不能超过 %(limit_value)d 个字。")},
     )
+
+
+class DeputyCreateForm(DeputyForm):
+    """Registering a deputy: the edit form's fields plus the term, certificate number and groups."""
+
+    term = forms.TypedChoiceField(
+        label=_("届次"),
+        coerce=int,
+        error_messages={"required": _("请选择届次。"), "invalid_choice": _("请从列表中选择届次。")},
+    )
+    certificate_no = forms.CharField(
+        label=_("代表证号"),
+        max_length=32,
+        validators=[validate_line],
+        error_messages={
+            "required": _("请填写代表证号。"),
+            "max_length": _("代表证号不能超过 %(limit_value)d 个字符。"),
+        },
+    )
+    constituency = forms.TypedChoiceField(
+        label=_("选区"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        help_text=_("决定由哪个人大办公室维护这位代表的信息。"),
+        error_messages={"invalid_choice": _("请从列表中选择选区。")},
+    )
+    group = forms.TypedChoiceField(
+        label=_("代表小组"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        error_messages={"invalid_choice": _("请从列表中选择代表小组。")},
+    )
+
+    field_order = ["term", "certificate_no", "name", "gender", "constituency", "group", "occupation"]
+
+    def __init__(
+        self,
+        *args: Any,
+        terms: list[tuple[int, str]],
+        constituencies: list[tuple[int, str]],
+        groups: list[tuple[int, str]],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["version"]
+        self.fields["term"].choices = [("", _("请选择")), *terms]  # type: ignore[attr-defined]
+        self.fields["constituency"].choices = [("", _("未填写")), *constituencies]  # type: ignore[attr-defined]
+        self.fields["group"].choices = [("", _("未填写")), *groups]  # type: ignore[attr-defined]
+        bootstrap_widgets(self)
+
+
+class AssignmentCreateForm(forms.Form):
+    """Assign the deputy to a station (进家入站) from a date, with an optional note for the record."""
+
+    station = forms.TypedChoiceField(
+        label=_("站点"),
+        coerce=int,
+        error_messages={
+            "required": _("请选择站点。"),
+            "invalid_choice": _("所选站点不在您的管辖范围内，请从列表中选择。"),
+        },
+    )
+    start = forms.DateField(
+        label=_("进站日期"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"required": _("请填写进站日期。"), "invalid": _("请按 年-月-日 填写日期。")},
+    )
+    note = forms.CharField(
+        label=_("备注"),
+        required=False,
+        max_length=200,
+        validators=[validate_line],
+        error_messages={"max_length": _("备注不能超过 %(limit_value)d 个字。")},
+    )
+
+    def __init__(self, *args: Any, stations: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["station"].choices = [("", _("请选择")), *stations]  # type: ignore[attr-defined]
+        bootstrap_widgets(self)

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from liaison.accounts.jurisdiction import Actor
 from liaison.core.jurisdiction import get_visible
-from liaison.organization.models import Region, subtree_q
+from liaison.organization.models import PATH_SEGMENT, Constituency, Region, subtree_q
 from liaison.stations.models import Station
 
-from .models import Assignment, Deputy, Term
+from .models import Assignment, Deputy, DeputyGroup, Term
 
 ORDERINGS = {"name": "name_pinyin", "-name": "-name_pinyin", "id": "id", "-id": "-id", "level": "level"}
 
@@ -125,3 +127,41 @@ def station_deputies(*, actor: Actor, station: Station) -> list[Deputy]:
     """Deputies currently at the station whom the actor sees, for the back office's station page."""
     current = Assignment.objects.current().filter(deputy=OuterRef("pk"), station=station)
     return list(Deputy.objects.visible_to(actor).filter(Exists(current)).order_by("name_pinyin", "id"))
+
+
+def deputy_can_create(actor: Actor) -> bool:
+    """Office admins (for constituencies in their subtrees) and system admins register deputies."""
+    return actor.is_system_admin or bool(actor.office_paths)
+
+
+def deputy_create_choices(*, actor: Actor) -> dict[str, list[tuple[int, str]]]:
+    """The terms, constituencies and groups a new deputy of this actor's offices may take.
+
+    A township office registers county deputies of its own constituencies, so the terms are those
+    of the congresses above or within the office's region.
+    """
+    terms = Term.objects.select_related("region").order_by("region__code", "level", "-number")
+    constituencies = Constituency.objects.select_related("region").order_by("region__code", "name")
+    groups = DeputyGroup.objects.select_related("term__region").order_by("term_id", "name")
+    if not actor.is_system_admin:
+        paths = actor.office_paths
+        ancestor_q = Q(pk__in=[])
+        for path in paths:
+            ancestor_q |= Q(region__path__in=[path[:i] for i in range(PATH_SEGMENT, len(path) + 1, PATH_SEGMENT)])
+        terms = terms.filter(subtree_q("region__", paths) | ancestor_q)
+        constituencies = constituencies.filter(subtree_q("region__", paths))
+        groups = groups.filter(subtree_q("region__", paths))
+    return {
+        "terms": [(t.pk, str(t)) for t in terms],
+        "constituencies": [(c.pk, f"{c.name}\uff08{c.get_level_display()}\uff09") for c in constituencies],
+        "groups": [(g.pk, f"{g.name}\uff08{g.term}\uff09") for g in groups],
+    }
+
+
+def deputy_create_lookup(*, term: int, constituency: int | None, group: int | None) -> dict[str, Any]:
+    """The rows behind a validated create form's choices (ids already checked against them)."""
+    return {
+        "term": Term.objects.select_related("region").get(pk=term),
+        "constituency": Constituency.objects.select_related("region").get(pk=constituency) if constituency else None,
+        "group": DeputyGroup.objects.get(pk=group) if group else None,
+    }

@@ -125,8 +125,11 @@ def deputy_update(*, actor: Actor, deputy: Deputy, version: int, **fields: Any) 
 
 
 @transaction.atomic
-def assignment_create(*, actor: Actor, deputy: Deputy, station: Station, start: dt.date) -> Assignment:
-    """Assign a deputy to a station (进家入站) from `start`; several stations at once are fine."""
+def assignment_create(*, actor: Actor, deputy: Deputy, station: Station, start: dt.date, note: str = "") -> Assignment:
+    """Assign a deputy to a station (进家入站) from `start`; several stations at once are fine.
+
+    `note` (why, on whose decision) is kept as the audit row's reason.
+    """
     if not (actor.is_system_admin or region_within_reach(actor, station.region.path)):
         raise Forbidden()
     if start > today() + dt.timedelta(days=366):
@@ -138,6 +141,7 @@ def assignment_create(*, actor: Actor, deputy: Deputy, station: Station, start: 
         actor=actor.user,
         action="assignment.created",
         target=deputy,
+        reason=note,
         changes={"station": station.pk, "start": start.isoformat()},
     )
     return assignment

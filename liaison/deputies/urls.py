@@ -6,5 +6,6 @@ app_name = "deputies"
 
 urlpatterns = [
     path("deputies/", views.deputy_list, name="list"),
+    path("deputies/new/", views.deputy_create, name="create"),
     path("deputies/<int:deputy_id>/", views.deputy_detail, name="detail"),
 ]

@@ -15,11 +15,11 @@ from django.views.decorators.http import require_http_methods
 from liaison.accounts.access import staff_required
 from liaison.accounts.jurisdiction import Actor, region_within_reach
 from liaison.core.clock import today
-from liaison.core.errors import DomainError, IllegalState, InvalidInput, NotFound, VersionConflict
+from liaison.core.errors import Conflict, DomainError, IllegalState, InvalidInput, NotFound, VersionConflict
 from liaison.stations import selectors as station_selectors
 
 from . import selectors, services
-from .forms import AssignmentEndForm, DeputyFilterForm, DeputyForm
+from .forms import AssignmentCreateForm, AssignmentEndForm, DeputyCreateForm, DeputyFilterForm, DeputyForm
 from .models import Assignment, Deputy
 
 PAGE_SIZE = 20
@@ -43,6 +43,7 @@ def deputy_list(request: HttpRequest, actor: Actor) -> HttpResponse:
             "page": page,
             "total": paginator.count,
             "filtered": any(v for k, v in filters.items() if k != "ordering"),
+            "can_create": not actor.is_read_only and selectors.deputy_can_create(actor),
         },
     )
 
@@ -55,11 +56,16 @@ def _end_form(assignment: Assignment, data: Any = None) -> AssignmentEndForm:
     return AssignmentEndForm(data, prefix=f"a{assignment.pk}", initial={"end": today()})
 
 
+# Service error keys -> form field names.
+_FIELD_KEYS = {"station_id": "station", "constituency_id": "constituency", "group_id": "group"}
+
+
 def _apply_errors(form: Any, error: DomainError) -> None:
     """Put a service's field errors next to the fields (the rest above the form)."""
     for key, texts in error.fields.items():
+        name = _FIELD_KEYS.get(key, key)
         for text in texts:
-            form.add_error(key if key in form.fields else None, text)
+            form.add_error(name if name in form.fields else None, text)
     if not error.fields:
         form.add_error(None, error.message)
 
@@ -73,14 +79,28 @@ def deputy_detail(request: HttpRequest, actor: Actor, deputy_id: int) -> HttpRes
     form = _edit_form(deputy) if can_change else None
     current = list(deputy.current_assignments)  # type: ignore[attr-defined]
     end_forms = {a.pk: _end_form(a) for a in current}
+    # Any office may bring a deputy it sees into one of its own stations (rule 9 of the reach).
+    assignable = (
+        station_selectors.station_assignable(actor=actor)
+        if not actor.is_read_only and station_selectors.station_can_create(actor)
+        else None
+    )
+    stations = list(assignable.values_list("id", "name")) if assignable is not None else []
+    assign_form = _assign_form(stations) if stations else None
     status = 200
     conflict = False
 
     if request.method == "POST":
-        if not can_change:
-            raise PermissionDenied
         action = request.POST.get("action")
-        if action == "update":
+        if action == "assign" and stations:
+            assign_form = _assign_form(stations, request.POST)
+            response = _assign(request, actor, deputy, assign_form)
+            if response is not None:
+                return response
+            status = 422
+        elif not can_change:
+            raise PermissionDenied
+        elif action == "update":
             form = DeputyForm(request.POST)
             if form.is_valid():
                 values = {k: form.cleaned_data[k] for k in EDITABLE}
@@ -141,6 +161,62 @@ def deputy_detail(request: HttpRequest, actor: Actor, deputy_id: int) -> HttpRes
             "form": form,
             "can_change": can_change,
             "conflict": conflict,
+            "assign_form": assign_form,
         },
         status=status,
     )
+
+
+def _assign_form(stations: list[tuple[int, str]], data: Any = None) -> AssignmentCreateForm:
+    return AssignmentCreateForm(data, stations=stations, prefix="assign", initial={"start": today()})
+
+
+def _assign(request: HttpRequest, actor: Actor, deputy: Deputy, form: AssignmentCreateForm) -> HttpResponse | None:
+    """Create the assignment and redirect, or leave the errors on the form (None)."""
+    if not form.is_valid():
+        return None
+    station = station_selectors.station_assignable(actor=actor).get(pk=form.cleaned_data["station"])
+    try:
+        services.assignment_create(
+            actor=actor,
+            deputy=deputy,
+            station=station,
+            start=form.cleaned_data["start"],
+            note=form.cleaned_data["note"],
+        )
+    except (InvalidInput, Conflict) as exc:
+        _apply_errors(form, exc)
+        return None
+    messages.success(request, _("已安排%(name)s进驻“%(station)s”。") % {"name": deputy.name, "station": station.name})
+    return redirect("deputies:detail", deputy_id=deputy.pk)
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required
+def deputy_create(request: HttpRequest, actor: Actor) -> HttpResponse:
+    """Register a deputy whose constituency (or congress) lies in the actor's subtree."""
+    if actor.is_read_only or not selectors.deputy_can_create(actor):
+        raise PermissionDenied
+    form = DeputyCreateForm(
+        request.POST or None, initial={"is_active": True}, **selectors.deputy_create_choices(actor=actor)
+    )
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            data = form.cleaned_data
+            values = {k: data[k] for k in (*EDITABLE, "certificate_no")}
+            values |= selectors.deputy_create_lookup(
+                term=data["term"], constituency=data["constituency"], group=data["group"]
+            )
+            try:
+                deputy = services.deputy_create(actor=actor, **values)
+            except Conflict as exc:
+                _apply_errors(form, exc)
+                status = 409
+            except InvalidInput as exc:
+                _apply_errors(form, exc)
+            else:
+                messages.success(request, _("已登记代表%(name)s。") % {"name": deputy.name})
+                return redirect("deputies:detail", deputy_id=deputy.pk)
+    return render(request, "deputies/deputy_form.html", {"form": form}, status=status)

@@ -1,4 +1,4 @@
-"""Every write to stations: create and update, guarded by jurisdiction and audited."""
+"""Every write to stations: create, update and the rules board, guarded by jurisdiction and audited."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from liaison.core.versioning import save_versioned
 from liaison.organization.models import Region
 
 from .choices import StationKind
-from .models import Station
+from .models import Station, StationRule
 
 EDITABLE_FIELDS = (
     "name",
@@ -74,6 +74,32 @@ def _validate(values: dict[str, Any], *, actor: Actor) -> dict[str, Any]:
     return values
 
 
+def _created(values: dict[str, Any]) -> dict[str, list[Any]]:
+    """The audit diff of a new row: every given field from nothing to its value."""
+    out: dict[str, list[Any]] = {}
+    for name, value in values.items():
+        if value in (None, ""):
+            continue
+        out[name] = [
+            None,
+            value.pk if hasattr(value, "pk") else value if isinstance(value, (str, bool)) else str(value),
+        ]
+    return out
+
+
+# Model field names as the services' error keys (the API's field names).
+_ERROR_KEYS = {"region": "region_code", "parent": "parent_id", "__all__": "non_field_errors"}
+
+
+def _full_clean(station: Station, **kwargs: Any) -> None:
+    """The model's own rules (lengths, constraints) as an InvalidInput, never a bare 500."""
+    try:
+        station.full_clean(**kwargs)
+    except ValidationError as exc:
+        fields = {_ERROR_KEYS.get(k, k): list(v) for k, v in exc.message_dict.items()}
+        raise InvalidInput(fields=fields) from None
+
+
 @transaction.atomic
 def station_create(*, actor: Actor, **fields: Any) -> Station:
     """Create a station in the actor's subtree (office admins and system admins only)."""
@@ -81,9 +107,9 @@ def station_create(*, actor: Actor, **fields: Any) -> Station:
         raise Forbidden()
     values = _validate({k: fields.get(k) for k in EDITABLE_FIELDS if k in fields}, actor=actor)
     station = Station(**values)
-    station.full_clean()
+    _full_clean(station)
     station.save()
-    audit(actor=actor.user, action="station.created", target=station, changes={"name": station.name})
+    audit(actor=actor.user, action="station.created", target=station, changes=_created(values))
     return station
 
 
@@ -103,8 +129,54 @@ def station_update(*, actor: Actor, station: Station, version: int, **fields: An
     values = {k: v for k, v in values.items() if k in fields}
     changes = diff(station, values)
     candidate = Station(pk=station.pk, **{k: getattr(station, k) for k in EDITABLE_FIELDS} | values)
-    candidate.full_clean(exclude=["version"], validate_unique=False)
+    _full_clean(candidate, exclude=["version"], validate_unique=False)
     station = save_versioned(station, expected_version=version, values=values)
     if changes:
         audit(actor=actor.user, action="station.updated", target=station, changes=changes)
     return station
+
+
+def _check_rules_board(actor: Actor, station: Station) -> None:
+    # The office and the station's own staff keep the wall, as they keep the notice board.
+    if not (
+        actor.is_system_admin
+        or region_within_reach(actor, station.region.path)
+        or station.pk in actor.staff_station_ids
+    ):
+        raise Forbidden()
+
+
+@transaction.atomic
+def station_rule_add(*, actor: Actor, station: Station, title: str, body: str = "") -> StationRule:
+    """Put a rule on the station's wall, after the existing ones."""
+    _check_rules_board(actor, station)
+    title = (title or "").strip()
+    if not title:
+        raise InvalidInput(fields={"title": [_("请填写制度名称。")]})
+    last = station.rules.order_by("-position").values_list("position", flat=True).first()
+    rule = StationRule(station=station, title=title, body=(body or "").strip(), position=(last or 0) + 1)
+    try:
+        rule.full_clean()
+    except ValidationError as exc:
+        raise InvalidInput(fields=exc.message_dict) from None
+    rule.save()
+    audit(
+        actor=actor.user,
+        action="station.rule_added",
+        target=station,
+        changes={"rule": rule.pk, "title": rule.title},
+    )
+    return rule
+
+
+@transaction.atomic
+def station_rule_remove(*, actor: Actor, rule: StationRule) -> None:
+    """Take a rule off the station's wall (the audit row keeps its title)."""
+    _check_rules_board(actor, rule.station)
+    audit(
+        actor=actor.user,
+        action="station.rule_removed",
+        target=rule.station,
+        changes={"rule": rule.pk, "title": rule.title},
+    )
+    rule.delete()
