@@ -6,22 +6,59 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from liaison.core.errors import NotFound
+from liaison.deputies.models import Deputy
 from liaison.deputies.selectors import deputy_get_public, station_deputies_public
 from liaison.organization.models import Region
+from liaison.organization.selectors import MAX_ADDRESS_CHARS, AddressMatch, region_match_address
 from liaison.stations.models import Station
 from liaison.stations.selectors import station_get_public, station_list_public
 
+from .forms import SearchForm
+from .maps import station_map
+from .selectors import deputy_search_public
+
 
 def home(request: HttpRequest) -> HttpResponse:
-    """有事找代表： pick a region, see its published stations."""
-    region_code = request.GET.get("region", "")[:12]
-    region = Region.objects.filter(code=region_code).first() if region_code.isdigit() else None
-    stations = list(station_list_public(region_code=region.code if region else None).select_related("region")[:50])
+    """有事找代表: type an address or a deputy's name, or pick a region; see its stations on a sketch and in a list."""
+    search = SearchForm(request.GET) if "q" in request.GET else None
+    searched = search is not None and search.is_valid()
+    match = AddressMatch()
+    deputies: list[Deputy] = []
+    region: Region | None = None
+    if search is not None and searched:
+        text = search.cleaned_data["q"]
+        match = region_match_address(text)
+        deputies = deputy_search_public(text)
+        if match.region is not None:
+            region = Region.objects.filter(pk=match.region.id).first()
+            if region is None:  # removed since the name index was built: as if not found
+                match = AddressMatch()
+    elif search is None:
+        region_code = request.GET.get("region", "")[:12]
+        region = Region.objects.filter(code=region_code).first() if region_code.isdigit() else None
+    # A search that found no region lists no station (the choices or the chooser come instead).
+    stations: list[Station] = []
+    if region is not None or not searched:
+        stations = list(station_list_public(region_code=region.code if region else None)[:50])
+    # A sketch for one region's stations only: the whole country's would be a scatter of dots.
+    sketch = station_map(stations) if region is not None else None
     regions = Region.objects.filter(stations__is_published=True).distinct().order_by("code").only("code", "name")
     return render(
         request,
         "portal/home.html",
-        {"stations": stations, "regions": regions, "region": region},
+        {
+            "search": search or SearchForm(),
+            "searched": searched,
+            "match": match,
+            "choices": [(r, match.labels.get(r.code, r.name)) for r in match.choices],
+            "recognised_label": match.labels.get(region.code, "") if region is not None and match.region else "",
+            "deputies": deputies,
+            "stations": sketch.numbered(stations) if sketch else [(s, None) for s in stations],
+            "station_map": sketch,
+            "regions": regions,
+            "region": region,
+            "max_chars": MAX_ADDRESS_CHARS,
+        },
     )
 
 
