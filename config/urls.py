@@ -10,6 +10,8 @@ urlpatterns = [
     path("accounts/", include("liaison.accounts.urls")),
     path("manage/", include("liaison.deputies.urls")),
     path("manage/", include("liaison.stations.urls")),
+    path("manage/", include("liaison.exchange.urls")),
+    path("manage/", include("liaison.accounts.manage_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("liaison.portal.urls")),

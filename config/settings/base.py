@@ -21,7 +21,7 @@ DEBUG = False
 ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "config.admin_site.LiaisonAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -37,21 +37,23 @@ INSTALLED_APPS = [
     "liaison.stations",
     "liaison.deputies",
     "liaison.demo",
+    "liaison.exchange",
     "liaison.portal",
     "liaison.api",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "liaison.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "liaison.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "liaison.accounts.middleware.SessionTimeoutMiddleware",
     "liaison.accounts.middleware.PasswordChangeRequiredMiddleware",
     # Axes must come last: it turns a lockout raised during authentication into a response.
     "axes.middleware.AxesMiddleware",
@@ -144,7 +146,9 @@ AXES_LOCKOUT_CALLABLE = "liaison.accounts.lockout.lockout_response"
 AXES_VERBOSE = False
 AXES_SENSITIVE_PARAMETERS = ["password"]
 
+# A staff session ends 8 hours after sign-in, or after 30 minutes without a request (S9).
 SESSION_COOKIE_AGE = 60 * 60 * 8
+SESSION_IDLE_TIMEOUT = 60 * 30
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -219,3 +223,8 @@ LOGGING = {
 }
 
 NINJA_PAGINATION_MAX_LIMIT = 100
+
+# Background jobs (imports, exports): finished ones and their files are deleted after this long;
+# one "running" for longer than JOB_STUCK_AFTER lost its worker and is marked failed.
+JOB_RETENTION = timedelta(days=30)
+JOB_STUCK_AFTER = timedelta(hours=6)

@@ -78,3 +78,68 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise PermissionError("audit events are append-only")
+
+
+class JobStatus(models.TextChoices):
+    """Where a background job stands."""
+
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("进行中")
+    SUCCEEDED = "succeeded", _("已完成")
+    FAILED = "failed", _("失败")
+
+
+class JobQuerySet(models.QuerySet["Job"]):
+    def visible_to(self, actor: Any, action: str = "view") -> JobQuerySet:
+        """A job belongs to whoever started it: nobody else sees it, not even a superior office."""
+        if getattr(actor, "user", None) is None:
+            return self.none()
+        return self.filter(owner=actor.user)
+
+
+class Job(models.Model):
+    """A long-running piece of work (an import, an export) whose progress survives a reload."""
+
+    kind = models.CharField(_("类型"), max_length=64, db_index=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("发起人"), on_delete=models.PROTECT, related_name="jobs"
+    )
+    status = models.CharField(_("状态"), max_length=16, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    progress_done = models.PositiveIntegerField(_("已处理"), default=0)
+    progress_total = models.PositiveIntegerField(_("总数"), default=0)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    # Paths relative to the private job directory (never under a publicly served root).
+    input_name = models.CharField(_("输入文件"), max_length=200, blank=True)
+    input_label = models.CharField(_("原文件名"), max_length=200, blank=True)
+    result_name = models.CharField(_("结果文件"), max_length=200, blank=True)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("来源任务"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    report = models.JSONField(_("结果报告"), default=dict, blank=True)
+    message = models.CharField(_("说明"), max_length=500, blank=True)
+
+    objects = JobQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("后台任务")
+        verbose_name_plural = _("后台任务")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["owner", "-created_at"], name="job_owner_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk}"
+
+    @property
+    def percent(self) -> int:
+        """Progress in whole percent; a finished job is at 100."""
+        if self.status in (JobStatus.SUCCEEDED, JobStatus.FAILED):
+            return 100
+        if not self.progress_total:
+            return 0
+        return min(100, self.progress_done * 100 // self.progress_total)
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (JobStatus.SUCCEEDED, JobStatus.FAILED)

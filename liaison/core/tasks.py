@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.sessions.models import Session
 from django_tasks import task
 
 from liaison.core.clock import now
+from liaison.core.jobs import jobs_tidy
 
 
 @task()
 def housekeeping() -> dict[str, int]:
-    """Delete expired sessions and expired or revoked API tokens older than a day."""
+    """Delete expired sessions, API tokens expired for a day, and old jobs with their files."""
     from datetime import timedelta
 
     from django.apps import apps
@@ -19,4 +21,5 @@ def housekeeping() -> dict[str, int]:
     ApiToken = apps.get_model("accounts", "ApiToken")
     cutoff = now() - timedelta(days=1)
     tokens, _ = ApiToken.objects.filter(expires_at__lt=cutoff).delete()
-    return {"sessions": sessions, "tokens": tokens}
+    jobs = jobs_tidy(keep_for=settings.JOB_RETENTION, stuck_after=settings.JOB_STUCK_AFTER)
+    return {"sessions": sessions, "tokens": tokens, **jobs}
