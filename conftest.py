@@ -58,6 +58,15 @@ class SensitiveLogScanner(logging.Handler):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Each test starts with an empty cache: a cached value (a public total, the regions with
+    stations) must never carry one test's database ids into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _no_personal_data_in_logs() -> Iterator[None]:
     """Every test: the lines the configured loggers actually emit are scanned (S20)."""
     scanner = SensitiveLogScanner()

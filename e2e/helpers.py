@@ -158,3 +158,11 @@ def assert_no_csp_violations(page: Page) -> None:
 def assert_no_console_errors(page: Page, *, ignore: tuple[str, ...] = ()) -> None:
     errors = [e for e in console_log(page).errors if not any(part in e for part in ignore)]
     assert not errors, "console errors:\n" + "\n".join(errors)
+
+
+def choose_region(page: Page, *names: str) -> None:
+    """Go down the portal's region chooser one tier at a time: 山西省, 太原市, 万柏林区, 千峰街道."""
+    for name in names:
+        page.get_by_label("选择您所在的地区").select_option(label=name)
+        page.get_by_role("button", name="查找站点").click()
+        page.wait_for_load_state()

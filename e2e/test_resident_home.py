@@ -16,6 +16,7 @@ from e2e.helpers import (
     assert_no_console_errors,
     assert_no_csp_violations,
     assert_touch_targets,
+    choose_region,
     console_log,
     shot,
 )
@@ -49,8 +50,7 @@ def test_resident_finds_station_in_large_text_mode(phone_page: Page, world: Worl
     assert_fits_viewport(page)
     shot(page, "large-text-on")
 
-    page.get_by_label("选择您所在的地区").select_option(label="千峰街道")
-    page.get_by_role("button", name="查找站点").tap()
+    choose_region(page, "山西省", "太原市", "万柏林区", "千峰街道")
     page.wait_for_url(re.compile(r"[?&]region=140109001\b"))
     stations = page.locator(".station-list")
     expect(stations).to_contain_text("千峰街道人大代表联络站")

@@ -13,6 +13,7 @@ from e2e.helpers import (
     assert_no_console_errors,
     assert_no_csp_violations,
     assert_touch_targets,
+    choose_region,
     shot,
 )
 from liaison.testing.personas import World
@@ -26,8 +27,7 @@ def test_resident_opens_a_station_and_a_deputy_in_large_text_mode(phone_page: Pa
     expect(page.locator("html")).to_have_class(re.compile(r"\blarge-text\b"))
     shot(page, "home-large-text")
 
-    page.get_by_label("选择您所在的地区").select_option(label="千峰街道")
-    page.get_by_role("button", name="查找站点").tap()
+    choose_region(page, "山西省", "太原市", "万柏林区", "千峰街道")
     page.wait_for_url(re.compile(r"[?&]region=140109001\b"))
     shot(page, "qianfeng-stations")
 

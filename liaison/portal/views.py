@@ -15,7 +15,7 @@ from liaison.stations.selectors import station_get_public, station_list_public
 
 from .forms import SearchForm
 from .maps import station_map
-from .selectors import deputy_search_public
+from .selectors import deputy_search_public, region_chooser
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -42,7 +42,7 @@ def home(request: HttpRequest) -> HttpResponse:
         stations = list(station_list_public(region_code=region.code if region else None)[:50])
     # A sketch for one region's stations only: the whole country's would be a scatter of dots.
     sketch = station_map(stations) if region is not None else None
-    regions = Region.objects.filter(stations__is_published=True).distinct().order_by("code").only("code", "name")
+    trail, children = region_chooser(region)
     return render(
         request,
         "portal/home.html",
@@ -55,7 +55,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "deputies": deputies,
             "stations": sketch.numbered(stations) if sketch else [(s, None) for s in stations],
             "station_map": sketch,
-            "regions": regions,
+            "trail": trail,
+            "children": children,
             "region": region,
             "max_chars": MAX_ADDRESS_CHARS,
         },

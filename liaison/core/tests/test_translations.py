@@ -15,6 +15,8 @@ import polib
 import pytest
 from django.test import Client
 
+from liaison.testing.personas import World
+
 ROOT = Path(__file__).resolve().parents[3]
 LOCALES = ["zh_Hant", "en"]
 
@@ -103,8 +105,7 @@ def test_the_compiled_catalog_matches_the_source_catalog(locale: str) -> None:
     assert compiled == source, "the .mo is stale: run `make messages` and commit locale/"
 
 
-@pytest.mark.django_db
-def test_the_home_page_speaks_english_when_asked() -> None:
+def test_the_home_page_speaks_english_when_asked(world: World) -> None:
     page = Client().get("/", headers={"Accept-Language": "en"}).content.decode()
     assert '<html lang="en">' in page
     assert "Talk to your deputy" in page
@@ -113,8 +114,7 @@ def test_the_home_page_speaks_english_when_asked() -> None:
     assert "选择您所在的地区" not in page
 
 
-@pytest.mark.django_db
-def test_the_home_page_speaks_traditional_chinese_when_asked() -> None:
+def test_the_home_page_speaks_traditional_chinese_when_asked(world: World) -> None:
     page = Client().get("/", headers={"Accept-Language": "zh-Hant"}).content.decode()
     assert '<html lang="zh-hant">' in page
     assert "有事找代表" in page
@@ -122,8 +122,7 @@ def test_the_home_page_speaks_traditional_chinese_when_asked() -> None:
     assert "选择您所在的地区" not in page
 
 
-@pytest.mark.django_db
-def test_the_home_page_defaults_to_simplified_chinese() -> None:
+def test_the_home_page_defaults_to_simplified_chinese(world: World) -> None:
     page = Client().get("/").content.decode()
     assert "选择您所在的地区" in page
 
