@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import xlsxwriter
+from django.conf import settings
 from django.db.models import Q, QuerySet
+from django.utils import translation
 
 from liaison.accounts.jurisdiction import Actor
 from liaison.deputies.choices import Gender
@@ -202,3 +205,41 @@ def read_values(path: Path) -> dict[str, list[list[str]]]:
         }
     finally:
         wb.close()
+
+
+# The columns whose cells must be one of a few values: the template offers them as a drop-down.
+TEMPLATE_CHOICES: dict[tuple[str, str], Any] = {
+    (f.STATIONS, "类型"): StationKind.choices,
+    (f.STATIONS, "对外公开"): [("1", f.YES), ("0", f.NO)],
+    (f.DEPUTIES, f.TERM_LEVEL): CongressLevel.choices,
+    (f.DEPUTIES, "性别"): Gender.choices,
+    (f.DEPUTIES, "在任"): [("1", f.YES), ("0", f.NO)],
+    (f.ASSIGNMENTS, f.TERM_LEVEL): CongressLevel.choices,
+}
+TEMPLATE_ROWS = 5000
+
+
+def write_template(target: Any) -> None:
+    """An empty workbook with the four sheets' headers, text-formatted columns (so codes and
+    phones keep their leading zeros) and drop-downs for the choice columns. `target` is a path
+    or a binary file object."""
+    # The file's language is the platform's, whatever the page's: the importer reads Chinese labels.
+    with translation.override(settings.LANGUAGE_CODE):
+        workbook = xlsxwriter.Workbook(target, {**WORKBOOK_OPTIONS, "constant_memory": False})
+        try:
+            bold = workbook.add_format({"bold": True, "bg_color": "#F2F2F2"})
+            text = workbook.add_format({"num_format": "@"})
+            for name in f.SHEET_ORDER:
+                ws = workbook.add_worksheet(name)
+                ws.freeze_panes(1, 0)
+                for col, header in enumerate(f.COLUMNS[name]):
+                    ws.write_string(0, col, header, bold)
+                    ws.set_column(col, col, 16, text)
+                    choices = TEMPLATE_CHOICES.get((name, header))
+                    if choices:
+                        labels = [str(label) for _value, label in choices]
+                        ws.data_validation(
+                            1, col, TEMPLATE_ROWS, col, {"validate": "list", "source": labels, "ignore_blank": True}
+                        )
+        finally:
+            workbook.close()

@@ -6,6 +6,7 @@ whoever started it only, anybody else gets 404.
 
 from __future__ import annotations
 
+from io import BytesIO
 from typing import cast
 
 from django.contrib import messages
@@ -22,9 +23,10 @@ from liaison.core.errors import IllegalState, InvalidInput
 from liaison.core.jurisdiction import get_visible
 from liaison.core.models import Job
 
-from . import services
+from . import exporters, services
 from .forms import ImportForm
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 RECENT_JOBS = 10
 # The job page lists this many issues; the rest are counted (the file must be fixed anyway).
 SHOWN_ISSUES = 1000
@@ -95,6 +97,18 @@ def _job_context(job: Job) -> dict[str, object]:
 
 @require_safe
 @staff_required
+def template_download(request: HttpRequest, actor: Actor) -> HttpResponse:
+    """An empty workbook to fill in: the four sheets' headers, with drop-downs for choices."""
+    _require(actor)
+    buffer = BytesIO()
+    exporters.write_template(buffer)
+    buffer.seek(0)
+    response = FileResponse(buffer, as_attachment=True, filename="liaison-import-template.xlsx", content_type=XLSX)
+    return cast(HttpResponse, response)
+
+
+@require_safe
+@staff_required
 def job_detail(request: HttpRequest, actor: Actor, job_id: int) -> HttpResponse:
     """A job's progress (polled, so a reload shows where it stands) and, once done, its report."""
     _require(actor)
@@ -144,6 +158,6 @@ def job_download(request: HttpRequest, actor: Actor, job_id: int) -> HttpRespons
         path.open("rb"),
         as_attachment=True,
         filename=f"liaison-export-{stamp}.xlsx",
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        content_type=XLSX,
     )
     return cast(HttpResponse, response)

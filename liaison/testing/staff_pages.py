@@ -18,6 +18,7 @@ STAFF_PAGES: dict[str, str] = {
     "manage/audit/": "liaison/accounts/tests/test_audit_log.py",
     "manage/exchange/": "liaison/exchange/tests/test_views.py",
     "manage/exchange/export/": "liaison/exchange/tests/test_views.py",
+    "manage/exchange/template/": "liaison/exchange/tests/test_views.py",
     "manage/exchange/jobs/<int:job_id>/": "liaison/exchange/tests/test_views.py",
     "manage/exchange/jobs/<int:job_id>/progress/": "liaison/exchange/tests/test_views.py",
     "manage/exchange/jobs/<int:job_id>/commit/": "liaison/exchange/tests/test_views.py",

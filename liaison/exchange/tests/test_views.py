@@ -223,3 +223,43 @@ def test_the_exported_file_reimports_through_the_page_without_changes(world: Wor
     check = Job.objects.exclude(pk=export.pk).get()
     counts = check.report["counts"]
     assert all(c["create"] == c["update"] == c["rejected"] == 0 for c in counts.values()), counts
+
+
+TEMPLATE = "/manage/exchange/template/"
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_only_office_admins_download_the_blank_template(world: World, persona: str) -> None:
+    response = world.web(persona).get(TEMPLATE)
+    if persona == "anonymous":
+        assert response.status_code == 302
+    elif persona in ADMINS:
+        assert response.status_code == 200
+        assert response["Content-Type"] == XLSX
+    else:
+        assert response.status_code == 403
+
+
+def test_the_blank_template_has_every_header_and_drop_downs_and_imports_as_nothing(
+    world: World, tmp_path: Path
+) -> None:
+    from openpyxl import load_workbook
+
+    from liaison.accounts.jurisdiction import jurisdiction_for
+    from liaison.exchange.importers import plan_import
+
+    response = world.web("officer").get(TEMPLATE, headers={"accept-language": "en"})
+    path = tmp_path / "template.xlsx"
+    path.write_bytes(b"".join(response.streaming_content))  # type: ignore[attr-defined]
+    book = load_workbook(path)
+    assert book.sheetnames == list(f.SHEET_ORDER)
+    for name in f.SHEET_ORDER:
+        assert [c.value for c in book[name][1]] == list(f.COLUMNS[name])
+    validations = book[f.STATIONS].data_validations.dataValidation
+    assert any("人大代表联络站" in (v.formula1 or "") for v in validations), (
+        "Chinese labels, whatever the page's language"
+    )
+
+    plan = plan_import(actor=jurisdiction_for(world.users["officer"]), path=path)
+    assert plan.ok
+    assert all(c["create"] == c["update"] == 0 for c in plan.report()["counts"].values())
