@@ -37,7 +37,7 @@ SCALE = float(os.environ.get("BENCH_SCALE", "1"))
 # As deployed by `make run` (GRANIAN_THREADS in the Makefile), but one worker.
 GRANIAN_ARGS = ["--interface", "wsgi", "--workers", "1", "--blocking-threads", "8", "--backpressure", "8"]
 LOGIN_PASSWORD = "demo12345"  # noqa: S105 -- the public demo password; bench/post_token.lua sends it
-NOT_YET = "import/export (issue 3 item 4), case tracking/submission, dashboards, appraisal, archive"
+NOT_YET = "C0 and case tracking/submission (issue 5), dashboards, appraisal, archive"
 
 failures: list[str] = []
 
@@ -135,12 +135,14 @@ def prepare_accounts() -> dict[str, str]:
 
 def count_queries(path: str, token: str | None) -> tuple[int, int]:
     """(queries, items) of one in-process GET through the full stack."""
+    from django.core.cache import cache
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
     client = Client(SERVER_NAME=HOST)
     headers = {"Authorization": f"Bearer {token}"} if token else {}
+    cache.clear()  # the cold path: a public list's total is otherwise reused (api/pagination.py)
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(path, headers=headers)
     if response.status_code != 200:
@@ -177,8 +179,21 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+@dataclass
+class Server:
+    url: str
+    proc: subprocess.Popen[bytes]
+
+    def worker_rss_mib(self) -> float:
+        """Resident memory of granian's worker processes (the server process's children)."""
+        out = subprocess.run(
+            ["ps", "--ppid", str(self.proc.pid), "-o", "rss="], check=True, capture_output=True, text=True
+        ).stdout
+        return sum(int(kib) for kib in out.split()) / 1024
+
+
 @contextmanager
-def server(settings_module: str) -> Iterator[str]:
+def server(settings_module: str) -> Iterator[Server]:
     """granian pinned to core 0 on a free loopback port; killed on exit, also on error."""
     port = free_port()
     cmd = ["taskset", "-c", "0", str(VENV_BIN / "granian"), *GRANIAN_ARGS]
@@ -199,7 +214,7 @@ def server(settings_module: str) -> Iterator[str]:
             if proc.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"granian ({settings_module}) did not start")
             time.sleep(0.2)
-        yield base
+        yield Server(url=base, proc=proc)
     finally:
         stop(proc)
 
@@ -221,12 +236,21 @@ class Load:
     p95_ms: float
 
 
-def wrk(url: str, *, connections: int = 16, duration: int = DURATION, script: str = "report.lua") -> Load:
+def wrk(
+    url: str,
+    *,
+    connections: int = 16,
+    duration: int = DURATION,
+    script: str = "report.lua",
+    script_args: tuple[str, ...] = (),
+) -> Load:
     """taskset -c 1 wrk --latency -t1 -cN -dDs; refuses a run with errors or non-2xx answers."""
     if not url.startswith(f"http://{HOST}:"):
         raise ValueError("bench sends traffic to 127.0.0.1 only")
     cmd = ["taskset", "-c", "1", "wrk", "--latency", "-t1", f"-c{connections}", f"-d{duration}s"]
     cmd += ["-s", str(BENCH / script), url]
+    if script_args:
+        cmd += ["--", *script_args]
     out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     errors = re.search(r"Socket errors: (.*)", out)
@@ -244,6 +268,116 @@ def best_of_two(measure: Callable[[], Load], *, by_latency: bool = False) -> Loa
 
 def warm(url: str, **kwargs: Any) -> None:
     wrk(url, duration=1, **kwargs)
+
+
+MIXED_REQUESTS = 10_000
+# Allocator noise between two rounds of the same requests; a leak grows with every request.
+GROWTH_TOLERANCE = 0.05
+
+
+def public_paths() -> list[str]:
+    """The requests of the worker-memory mix: public pages and API reads of real objects."""
+    from liaison.deputies.selectors import deputy_list_public
+    from liaison.stations.selectors import station_list_public
+
+    station = station_list_public(region_code=None, kind=None).first()
+    deputy = deputy_list_public(region_code=None, station_id=None, level=None).first()
+    if station is None or deputy is None:
+        raise RuntimeError("bench data has no published station or deputy")
+    return [
+        "/",
+        f"/stations/{station.pk}/",
+        f"/deputies/{deputy.pk}/",
+        "/api/v1/stations?limit=20",
+        "/api/v1/deputies?limit=20",
+        f"/api/v1/stations/{station.pk}",
+        f"/api/v1/deputies/{deputy.pk}",
+        "/api/v1/regions?parent_code=140000",
+        "/bench/hello",
+    ]
+
+
+def worker_memory(deployed: Server, bare_mib: float, paths: list[str]) -> None:
+    """Worker RSS after 10,000 mixed requests ÷ a bare Django worker, then growth over 10,000 more."""
+
+    def mix() -> None:
+        wrk(deployed.url, connections=4, duration=600, script="mixed.lua", script_args=(str(MIXED_REQUESTS), *paths))
+
+    mix()
+    first = deployed.worker_rss_mib()
+    mix()
+    second = deployed.worker_rss_mib()
+    ratio, growth = first / bare_mib, (second - first) / first
+    line(
+        "worker memory ÷ bare worker",
+        f"{ratio:.2f} ({first:.0f} MiB ÷ {bare_mib:.0f})",
+        "≤ 2",
+        ratio <= 2,
+    )
+    line(
+        "worker growth, next 10,000",
+        f"{growth * 100:+.1f}% ({second:.0f} MiB)",
+        f"≤ +{GROWTH_TOLERANCE * 100:.0f}%",
+        growth <= GROWTH_TOLERANCE,
+    )
+
+
+def xlsx_scenarios() -> None:
+    """R0, W0, X0, then the 100,000-deputy import and the export as real jobs (bench/xlsx.py)."""
+    from django.db import connections
+
+    from bench import xlsx
+    from liaison.core.jobs import job_file
+    from liaison.core.models import Job
+    from liaison.exchange import formats
+
+    setup = xlsx.prepare(SCALE)
+    work = ROOT / "var" / "bench"
+    work.mkdir(parents=True, exist_ok=True)
+    source = work / "import-deputies.xlsx"
+    try:
+        rows = xlsx.deputy_rows(setup)
+        x0 = xlsx.write_rows(source, {formats.DEPUTIES: (formats.COLUMNS[formats.DEPUTIES], rows)})
+        r0 = xlsx.read_pass(source)
+        w0 = xlsx.raw_insert(setup, rows)
+        n = f"{len(rows):,}"
+        line(f"R0 openpyxl read, {n} rows", f"{r0:.2f} s")
+        line(f"W0 raw insert, {n} deputies", f"{w0:.2f} s ({len(rows) / w0:,.0f} rows/s)")
+        line(f"X0 xlsxwriter write, {n} rows", f"{x0:.2f} s")
+        connections.close_all()
+
+        check = xlsx.run_child("check", str(source))
+        if check["status"] != "succeeded" or check["issues"]:
+            raise RuntimeError(f"the bench import file did not pass its check: {check}")
+        commit = xlsx.run_child("commit", str(check["job"]))
+        if commit["status"] != "succeeded":
+            raise RuntimeError(f"the bench import failed: {commit}")
+        ratio = commit["seconds"] / (r0 + w0)
+        line(f"import {n} deputies ÷ (R0+W0)", f"{ratio:.2f} ({commit['seconds']:.1f} s)", "≤ 4", ratio <= 4)
+        line("import peak memory", f"{commit['peak_mib']:.0f} MiB", "≤ 500 MB", commit["peak_mib"] <= 500)
+
+        query, x0_export, exported = xlsx.export_baseline(work / "export-baseline.xlsx")
+        connections.close_all()
+        export = xlsx.run_child("export")
+        if export["status"] != "succeeded":
+            raise RuntimeError(f"the bench export failed: {export}")
+        ratio = export["seconds"] / (x0_export + query)
+        line(
+            f"export {exported:,} rows ÷ (X0+query)",
+            f"{ratio:.2f} ({export['seconds']:.1f} s; X0 {x0_export:.1f} s, query {query:.1f} s)",
+            "≤ 1.5",
+            ratio <= 1.5,
+        )
+        line("export peak memory", f"{export['peak_mib']:.0f} MiB", "≤ 300 MB", export["peak_mib"] <= 300)
+    finally:
+        xlsx.cleanup(setup)
+        for job in Job.objects.filter(owner__username=xlsx.IMPORTER):
+            for name in (job.input_name, job.result_name):
+                if name:
+                    job_file(name).unlink(missing_ok=True)
+        Job.objects.filter(owner__username=xlsx.IMPORTER).delete()
+        for leftover in ("import-deputies.xlsx", "export-baseline.xlsx"):
+            (work / leftover).unlink(missing_ok=True)
 
 
 # ---- the run -------------------------------------------------------------------------------------
@@ -278,6 +412,7 @@ def main() -> int:
     print(f"  {data.stations} stations, {data.deputies} deputies, {data.assignments} assignments (+ demo network)")
 
     tokens = prepare_accounts()
+    mixed_paths = public_paths()
     h0 = measure_h0()
     print("-- query counts (in-process, test Client + CaptureQueriesContext; auth = GET /auth/me)")
     query_counts(tokens)
@@ -287,7 +422,8 @@ def main() -> int:
     load = os.getloadavg()[0]
     if load > 1.0:
         print(f"warning: load average {load:.1f} before the run: other processes share the cores, ratios are noisy")
-    with server(SETTINGS_BARE) as bare, server(SETTINGS) as base:
+    with server(SETTINGS_BARE) as bare_server, server(SETTINGS) as deployed:
+        bare, base = bare_server.url, deployed.url
         # B0 and B0-bare alternate, so that both see the same machine.
         warm(f"{bare}/bench/hello")
         warm(f"{base}/bench/hello")
@@ -325,6 +461,11 @@ def main() -> int:
         )
         ratio = login.p95_ms / (h0 * 1000)
         line("login p95 ÷ H0, 1 connection", f"{ratio:.2f} ({login.p95_ms:.1f} ms)", "≤ 1.5", ratio <= 1.5)
+
+        worker_memory(deployed, bare_server.worker_rss_mib(), mixed_paths)
+
+    print("-- .xlsx import and export: jobs in a child process (bench/xlsx.py)")
+    xlsx_scenarios()
 
     print(f"not yet measurable: {NOT_YET}")
     print(f"bench finished in {time.monotonic() - started:.0f} s (data set: {data.seconds:.1f} s)")
