@@ -54,6 +54,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "liaison.accounts.middleware.SessionTimeoutMiddleware",
+    "liaison.accounts.middleware.DenialAuditMiddleware",
     "liaison.accounts.middleware.PasswordChangeRequiredMiddleware",
     # Axes must come last: it turns a lockout raised during authentication into a response.
     "axes.middleware.AxesMiddleware",

@@ -17,6 +17,7 @@ class AccountsConfig(AppConfig):
                 "auth.login": _("登录"),
                 "auth.logout": _("退出登录"),
                 "auth.login_failed": _("登录失败"),
+                "access.denied": _("拒绝访问"),
                 "auth.password_changed": _("修改密码"),
                 "auth.token_issued": _("签发接口令牌"),
                 "auth.token_revoked": _("吊销接口令牌"),

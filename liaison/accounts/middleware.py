@@ -11,9 +11,12 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+
+from liaison.core.audit import audit
 
 LAST_SEEN, STARTED = "_last_seen", "_started"
 # The last-seen mark is rewritten at most this often, so a busy page costs no session write.
@@ -58,3 +61,29 @@ class PasswordChangeRequiredMiddleware:
             if request.path not in allowed and not request.path.startswith(("/static/", "/api/", "/i18n/")):
                 return redirect("accounts:password_change")
         return self.get_response(request)
+
+
+def audit_denial(request: HttpRequest, user: object) -> None:
+    """An authenticated request refused with 403 leaves an audit row (SECURITY.md S19): who
+    tried what, from where. The path only, never the query string (it may carry a search)."""
+    if getattr(user, "is_authenticated", False):
+        audit(
+            actor=user,
+            action="access.denied",
+            reason=f"{request.method} {request.path}"[:300],
+            ip_address=request.META.get("REMOTE_ADDR") or None,
+        )
+
+
+class DenialAuditMiddleware:
+    """Audits every PermissionDenied of a web page; Django then renders the 403 as usual."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> None:
+        if isinstance(exception, PermissionDenied):
+            audit_denial(request, getattr(request, "user", None))

@@ -12,6 +12,7 @@ from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from liaison.accounts.middleware import audit_denial
 from liaison.core.errors import DomainError, ErrorCode
 
 
@@ -92,6 +93,8 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(DomainError)
     def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+        if exc.status == 403:
+            audit_denial(request, getattr(request, "auth", None))
         return error_response(api, request, exc.status, exc.code, exc.message, exc.fields)
 
     @api.exception_handler(NinjaValidationError)
