@@ -10,7 +10,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from liaison.accounts.access import staff_required
 from liaison.accounts.jurisdiction import Actor, region_within_reach
@@ -26,6 +26,7 @@ PAGE_SIZE = 20
 EDITABLE = ("name", "gender", "occupation", "work_phone", "public_phone", "is_active")
 
 
+@require_safe
 @staff_required
 def deputy_list(request: HttpRequest, actor: Actor) -> HttpResponse:
     """Deputies in the actor's reach: search, filters, sort and 20 a page with the total."""
