@@ -30,37 +30,44 @@ class Page(Schema, Generic[T]):
     count_is_estimate: bool = False
 
 
-def paginate(
-    qs: QuerySet[Any],
-    params: PageParams,
-    *,
-    public_count_key: str | None = None,
-    rows: Callable[[int, int], list[Any]] | None = None,
-) -> dict[str, Any]:
+def paginate(qs: QuerySet[Any], params: PageParams, *, public_count_key: str | None = None) -> dict[str, Any]:
     """One COUNT (or none, see ESTIMATE_FROM) and one page query, whatever the page size.
 
     `public_count_key` names the list and its filters; pass it only for public lists, whose
-    total is the same for every caller (a scoped list's total depends on who asks). `rows`
-    (offset, limit) fetches the page when a faster equivalent of slicing `qs` exists.
+    total is the same for every caller (a scoped list's total depends on who asks).
     """
-    count, estimate = _count(qs, public_count_key)
-    if not estimate and params.offset >= count:
-        return {"items": [], "count": count, "count_is_estimate": False}
-    if rows is not None:
-        items = rows(params.offset, params.limit)
-    else:
-        items = list(qs[params.offset : params.offset + params.limit])
-    return {"items": items, "count": count, "count_is_estimate": estimate}
+    return page_of(
+        params,
+        count=qs.count,
+        rows=lambda offset, limit: list(qs[offset : offset + limit]),
+        public_count_key=public_count_key,
+    )
 
 
-def _count(qs: QuerySet[Any], key: str | None) -> tuple[int, bool]:
+def page_of(
+    params: PageParams,
+    *,
+    count: Callable[[], int],
+    rows: Callable[[int, int], list[Any]],
+    public_count_key: str | None = None,
+) -> dict[str, Any]:
+    """A page from two callables: `count()` the total and `rows(offset, limit)` the items. For a
+    hot list whose page is fetched faster than by slicing a queryset, and whose queryset need
+    not even be built when its total is cached."""
+    total, estimate = _count(count, public_count_key)
+    if not estimate and params.offset >= total:
+        return {"items": [], "count": total, "count_is_estimate": False}
+    return {"items": rows(params.offset, params.limit), "count": total, "count_is_estimate": estimate}
+
+
+def _count(count: Callable[[], int], key: str | None) -> tuple[int, bool]:
     if key is None:
-        return qs.count(), False
+        return count(), False
     key = f"page-count:{key}"
     cached = cache.get(key)
     if cached is not None:
         return int(cached), True
-    count = qs.count()
-    if count >= ESTIMATE_FROM:
-        cache.set(key, count, COUNT_TTL)
-    return count, False
+    total = count()
+    if total >= ESTIMATE_FROM:
+        cache.set(key, total, COUNT_TTL)
+    return total, False

@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from ninja import Field, Path, Query, Router, Schema
 
 from liaison.api.errors import ERRORS_PUBLIC, Error
-from liaison.api.pagination import Page, PageParams, paginate
+from liaison.api.pagination import Page, PageParams, page_of, paginate
 from liaison.api.schemas import DeputyDetailOut, DeputyOut, Line, RegionOut, StationDetailOut, StationOut
 from liaison.deputies.selectors import deputy_get_public, deputy_list_public, station_deputies_public
 from liaison.organization.choices import CongressLevel, RegionTier
@@ -48,11 +48,11 @@ def regions(request: HttpRequest, filters: Query[RegionFilters], page: Query[Pag
 def stations(request: HttpRequest, filters: Query[StationFilters], page: Query[PageParams]) -> dict[str, Any]:
     """Published stations; `region` includes the whole subtree of that region."""
     region, kind = filters.region, filters.kind
-    return paginate(
-        station_list_public(region_code=region, kind=kind),
+    return page_of(
         page,
-        public_count_key=f"stations:{region}:{kind}",
+        count=lambda: station_list_public(region_code=region, kind=kind).count(),
         rows=lambda offset, limit: station_rows_public(region_code=region, kind=kind, offset=offset, limit=limit),
+        public_count_key=f"stations:{region}:{kind}",
     )
 
 
