@@ -34,6 +34,8 @@ SETTINGS_BARE = "config.settings.bench_bare"
 HOST = "127.0.0.1"
 DURATION = int(os.environ.get("BENCH_DURATION", "10"))
 SCALE = float(os.environ.get("BENCH_SCALE", "1"))
+# BENCH_ONLY=load or BENCH_ONLY=xlsx runs one half (for working on it); the bars need both.
+ONLY = os.environ.get("BENCH_ONLY", "")
 # As deployed by `make run` (GRANIAN_THREADS in the Makefile), but one worker.
 GRANIAN_ARGS = ["--interface", "wsgi", "--workers", "1", "--blocking-threads", "8", "--backpressure", "8"]
 LOGIN_PASSWORD = "demo12345"  # noqa: S105 -- the public demo password; bench/post_token.lua sends it
@@ -242,15 +244,12 @@ def wrk(
     connections: int = 16,
     duration: int = DURATION,
     script: str = "report.lua",
-    script_args: tuple[str, ...] = (),
 ) -> Load:
     """taskset -c 1 wrk --latency -t1 -cN -dDs; refuses a run with errors or non-2xx answers."""
     if not url.startswith(f"http://{HOST}:"):
         raise ValueError("bench sends traffic to 127.0.0.1 only")
     cmd = ["taskset", "-c", "1", "wrk", "--latency", "-t1", f"-c{connections}", f"-d{duration}s"]
     cmd += ["-s", str(BENCH / script), url]
-    if script_args:
-        cmd += ["--", *script_args]
     out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     errors = re.search(r"Socket errors: (.*)", out)
@@ -297,15 +296,34 @@ def public_paths() -> list[str]:
     ]
 
 
+def mixed_requests(base: str, paths: list[str], count: int) -> None:
+    """`count` GETs cycling through `paths` on one keep-alive connection, from core 1.
+
+    Python rather than wrk: wrk always runs for its whole duration, and the count is what matters.
+    """
+    import http.client
+
+    host, port = urlsplit(base).hostname, urlsplit(base).port
+    if host != HOST:
+        raise ValueError("bench sends traffic to 127.0.0.1 only")
+    with pinned(1):
+        connection = http.client.HTTPConnection(host, port, timeout=30)
+        try:
+            for i in range(count):
+                connection.request("GET", paths[i % len(paths)])
+                response = connection.getresponse()
+                response.read()
+                if response.status != 200:
+                    raise RuntimeError(f"{paths[i % len(paths)]}: HTTP {response.status}")
+        finally:
+            connection.close()
+
+
 def worker_memory(deployed: Server, bare_mib: float, paths: list[str]) -> None:
     """Worker RSS after 10,000 mixed requests ÷ a bare Django worker, then growth over 10,000 more."""
-
-    def mix() -> None:
-        wrk(deployed.url, connections=4, duration=600, script="mixed.lua", script_args=(str(MIXED_REQUESTS), *paths))
-
-    mix()
+    mixed_requests(deployed.url, paths, MIXED_REQUESTS)
     first = deployed.worker_rss_mib()
-    mix()
+    mixed_requests(deployed.url, paths, MIXED_REQUESTS)
     second = deployed.worker_rss_mib()
     ratio, growth = first / bare_mib, (second - first) / first
     line(
@@ -383,33 +401,9 @@ def xlsx_scenarios() -> None:
 # ---- the run -------------------------------------------------------------------------------------
 
 
-def main() -> int:
-    if shutil.which("wrk") is None:
-        raise SystemExit("bench needs Debian's wrk: apt-get install wrk (make bench installs it)")
-    started = time.monotonic()
-    pg_url = os.environ.get("BENCH_DATABASE_URL", "")
-    if pg_url:
-        ensure_postgres_database(pg_url)
-    setup_django()
-    from django.core.management import call_command
-    from django.db import connection, connections
-
-    from bench.data import DEPUTIES, STATIONS, ensure_data, scaled
-
-    call_command("migrate", "--noinput", verbosity=0)
-    data = ensure_data(SCALE)
-    database = f"{connection.vendor} {connection.settings_dict['NAME']}".replace(str(ROOT) + "/", "")
-    print(f"database: {database}; BENCH_SCALE={SCALE:g} (full size: {STATIONS} stations, {DEPUTIES} deputies)")
-    wanted = (scaled(STATIONS, SCALE), scaled(DEPUTIES, SCALE))
-    if (data.stations, data.deputies) != wanted:
-        print(f"note: existing data has another size than BENCH_SCALE asks for {wanted}; delete it to regenerate")
-    verb = "generated" if data.generated else "present, reused"
-    line(
-        "data set",
-        f"{data.seconds:.1f} s",
-        verb,
-    )
-    print(f"  {data.stations} stations, {data.deputies} deputies, {data.assignments} assignments (+ demo network)")
+def load_scenarios() -> None:
+    """Query counts in-process, then the baselines and scenarios under load (wrk), and worker memory."""
+    from django.db import connections
 
     tokens = prepare_accounts()
     mixed_paths = public_paths()
@@ -464,8 +458,40 @@ def main() -> int:
 
         worker_memory(deployed, bare_server.worker_rss_mib(), mixed_paths)
 
-    print("-- .xlsx import and export: jobs in a child process (bench/xlsx.py)")
-    xlsx_scenarios()
+
+def main() -> int:
+    if shutil.which("wrk") is None:
+        raise SystemExit("bench needs Debian's wrk: apt-get install wrk (make bench installs it)")
+    started = time.monotonic()
+    pg_url = os.environ.get("BENCH_DATABASE_URL", "")
+    if pg_url:
+        ensure_postgres_database(pg_url)
+    setup_django()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from bench.data import DEPUTIES, STATIONS, ensure_data, scaled
+
+    call_command("migrate", "--noinput", verbosity=0)
+    data = ensure_data(SCALE)
+    database = f"{connection.vendor} {connection.settings_dict['NAME']}".replace(str(ROOT) + "/", "")
+    print(f"database: {database}; BENCH_SCALE={SCALE:g} (full size: {STATIONS} stations, {DEPUTIES} deputies)")
+    wanted = (scaled(STATIONS, SCALE), scaled(DEPUTIES, SCALE))
+    if (data.stations, data.deputies) != wanted:
+        print(f"note: existing data has another size than BENCH_SCALE asks for {wanted}; delete it to regenerate")
+    verb = "generated" if data.generated else "present, reused"
+    line(
+        "data set",
+        f"{data.seconds:.1f} s",
+        verb,
+    )
+    print(f"  {data.stations} stations, {data.deputies} deputies, {data.assignments} assignments (+ demo network)")
+
+    if ONLY in ("", "load"):
+        load_scenarios()
+    if ONLY in ("", "xlsx"):
+        print("-- .xlsx import and export: jobs in a child process (bench/xlsx.py)")
+        xlsx_scenarios()
 
     print(f"not yet measurable: {NOT_YET}")
     print(f"bench finished in {time.monotonic() - started:.0f} s (data set: {data.seconds:.1f} s)")

@@ -5,7 +5,7 @@ Baselines, measured on the same rows:
     W0  a raw insert of the same deputies (COPY on PostgreSQL, executemany on SQLite), rolled back;
     X0  an xlsxwriter `constant_memory` write of the same rows (this writes the import file).
 Scenarios, each a real job (`liaison.exchange.services.run_job`) in a child process, so that its
-peak memory is its own (`ru_maxrss`):
+peak memory is its own (VmHWM):
     import  the commit job of a checked file: read, validate, write 100,000 deputies, all or nothing;
     export  the full-data export of the county office that owns them, ÷ (X0 of the export's rows +
             the time to query those rows).
@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import os
-import resource
 import subprocess
 import sys
 import time
@@ -196,6 +195,15 @@ def export_baseline(path: Path) -> tuple[float, float, int]:
 # ---- the jobs, run in a child process --------------------------------------------------------
 
 
+def peak_rss_mib() -> float:
+    """This process's peak resident memory (VmHWM). Not ru_maxrss: Linux carries the parent's
+    high-water mark across fork and exec, so a child would report the bench's own peak."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError("no VmHWM in /proc/self/status")
+
+
 def run_child(*args: str) -> dict[str, Any]:
     """`python -m bench.xlsx <args>` with the bench's settings; its JSON answer."""
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.bench"}
@@ -234,7 +242,7 @@ def _child(argv: list[str]) -> dict[str, Any]:
     services.run_job(job.pk)
     seconds = time.perf_counter() - started
     job.refresh_from_db()
-    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak_mib = peak_rss_mib()
     return {"job": job.pk, "status": job.status, "seconds": seconds, "peak_mib": peak_mib, "report": job.report}
 
 
