@@ -12,8 +12,15 @@ urlpatterns = [
     path("manage/", include("liaison.stations.urls")),
     path("manage/", include("liaison.exchange.urls")),
     path("manage/", include("liaison.accounts.manage_urls")),
+    path("manage/", include("liaison.receptions.urls_manage")),
+    path("manage/", include("liaison.receptions.urls_desk")),
+    path("manage/", include("liaison.receptions.urls_requests")),
+    path("manage/", include("liaison.receptions.urls_bookings")),
+    path("my/", include("liaison.receptions.urls_deputy")),
+    path("my/", include("liaison.receptions.urls_checkin")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("", include("liaison.receptions.urls_public")),
     path("", include("liaison.portal.urls")),
 ]
 

@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "liaison.stations",
     "liaison.deputies",
     "liaison.demo",
+    "liaison.receptions",
+    "liaison.cases",
     "liaison.exchange",
     "liaison.portal",
     "liaison.api",

@@ -143,3 +143,57 @@ class Job(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (JobStatus.SUCCEEDED, JobStatus.FAILED)
+
+
+class NotificationChannel(models.TextChoices):
+    IN_APP = "in_app", _("站内消息")
+    SMS = "sms", _("短信")
+    WECHAT = "wechat", _("微信")
+
+
+class NotificationStatus(models.TextChoices):
+    PENDING = "pending", _("待发送")
+    SENT = "sent", _("已发送")
+    DEAD = "dead", _("发送失败")
+
+
+class Notification(models.Model):
+    """The notification outbox: written in the transaction of the change it announces, delivered
+    afterwards by a task, at least once; `dedupe_key` makes a retried job write (and send) it once."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("接收人"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    channel = models.CharField(_("渠道"), max_length=16, choices=NotificationChannel.choices)
+    # A phone number or WeChat openid for outside channels (personal data: never logged).
+    address = models.CharField(_("地址"), max_length=100, blank=True)
+    subject = models.CharField(_("标题"), max_length=200)
+    body = models.TextField(_("内容"), max_length=2000)
+    link = models.CharField(_("链接"), max_length=300, blank=True)
+    dedupe_key = models.CharField(max_length=200, unique=True)
+    status = models.CharField(
+        _("状态"), max_length=16, choices=NotificationStatus.choices, default=NotificationStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
+    next_attempt_at = models.DateTimeField(_("下次尝试"), null=True, blank=True)
+    last_error = models.CharField(_("错误"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
+    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("通知")
+        verbose_name_plural = _("通知")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="notification_due"),
+            models.Index(fields=["recipient", "-created_at"], name="notification_inbox"),
+        ]
+
+    def __str__(self) -> str:
+        return self.subject
