@@ -31,10 +31,19 @@ class DeputyFilterForm(forms.Form):
     region = region_code_filter_field()
     station = forms.TypedChoiceField(label=_("站点"), required=False, coerce=int, empty_value=None)
     term = forms.TypedChoiceField(label=_("届次"), required=False, coerce=int, empty_value=None)
+    group = forms.TypedChoiceField(label=_("代表小组"), required=False, coerce=int, empty_value=None)
     ordering = forms.ChoiceField(label=_("排序"), required=False, choices=ORDERING_CHOICES)
 
-    def __init__(self, *args: Any, stations: list[tuple[int, str]], terms: list[tuple[int, str]], **kwargs: Any):
+    def __init__(
+        self,
+        *args: Any,
+        stations: list[tuple[int, str]],
+        terms: list[tuple[int, str]],
+        groups: list[tuple[int, str]] | None = None,
+        **kwargs: Any,
+    ):
         super().__init__(*args, **kwargs)
+        self.fields["group"].choices = [("", _("全部")), *(groups or [])]  # type: ignore[attr-defined]
         everything = [("", _("全部"))]
         self.fields["level"].choices = everything + list(CongressLevel.choices)  # type: ignore[attr-defined]
         self.fields["station"].choices = everything + stations  # type: ignore[attr-defined]
@@ -52,6 +61,7 @@ class DeputyFilterForm(forms.Form):
             "region_code": data.get("region") or None,
             "station_id": data.get("station"),
             "term_id": data.get("term"),
+            "group_id": data.get("group"),
             "ordering": data.get("ordering") or "name",
         }
 

@@ -66,6 +66,7 @@ def deputy_list(
     station_id: int | None = None,
     level: str | None = None,
     term_id: int | None = None,
+    group_id: int | None = None,
     q: str | None = None,
     ordering: str = "name",
 ) -> QuerySet[Deputy]:
@@ -73,6 +74,8 @@ def deputy_list(
     qs = _filter(Deputy.objects.visible_to(actor), region_code=region_code, station_id=station_id, level=level)
     if term_id is not None:
         qs = qs.filter(term_id=term_id)
+    if group_id is not None:
+        qs = qs.filter(group_id=group_id)
     if q:
         q = q.strip()
         qs = qs.filter(Q(name__contains=q) | Q(name_pinyin__contains=q.lower()) | Q(certificate_no=q))
@@ -114,6 +117,12 @@ def assignment_get(*, actor: Actor, assignment_id: int) -> Assignment:
         station__in=Station.objects.visible_to(actor).values("pk"),
     )
     return get_visible(qs, assignment_id)
+
+
+def deputy_groups(*, actor: Actor) -> QuerySet[DeputyGroup]:
+    """The groups of the deputies the actor sees: the choices of the back office's group filter."""
+    visible = Deputy.objects.visible_to(actor).values("group_id")
+    return DeputyGroup.objects.filter(pk__in=visible).select_related("term__region").order_by("term_id", "name")
 
 
 def deputy_terms(*, actor: Actor) -> QuerySet[Term]:

@@ -32,7 +32,8 @@ def deputy_list(request: HttpRequest, actor: Actor) -> HttpResponse:
     """Deputies in the actor's reach: search, filters, sort and 20 a page with the total."""
     stations = list(station_selectors.station_list(actor=actor).values_list("id", "name"))
     terms = [(t.pk, str(t)) for t in selectors.deputy_terms(actor=actor)]
-    form = DeputyFilterForm(request.GET or None, stations=stations, terms=terms)
+    groups = [(g.pk, f"{g.name}\uff08{g.term}\uff09") for g in selectors.deputy_groups(actor=actor)]
+    form = DeputyFilterForm(request.GET or None, stations=stations, terms=terms, groups=groups)
     filters = form.filters() if request.GET else {"ordering": "name"}
     paginator = Paginator(selectors.deputy_list(actor=actor, **filters), PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))

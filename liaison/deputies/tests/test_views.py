@@ -114,6 +114,20 @@ def test_station_and_term_filters(world: World) -> None:
     assert page.index("赵建国") < page.index("张海生") < page.index("李秀英")
 
 
+def test_the_group_filter_lists_the_groups_members_only(world: World) -> None:
+    from liaison.deputies.models import DeputyGroup
+
+    group = DeputyGroup.objects.get(name="千峰代表小组")
+    Deputy.objects.filter(name="张海生").update(group=group)
+    client = world.web("county_officer")
+    page = client.get(LIST).content.decode()
+    assert "千峰代表小组" in page, "the group is offered as a filter"
+    page = client.get(f"{LIST}?group={group.pk}").content.decode()
+    assert "张海生" in page and "李秀英" not in page and "赵建国" not in page
+    neighbour = world.web("neighbour_officer").get(LIST).content.decode()
+    assert "千峰代表小组" not in neighbour, "a group of deputies out of reach is not offered"
+
+
 def test_a_search_without_result_says_what_to_do_next(world: World) -> None:
     page = world.web("officer").get(f"{LIST}?q=不存在的人").content.decode()
     assert "没有符合条件的代表" in page
