@@ -84,10 +84,99 @@ def load_demo(*, password: str | None = None) -> LoadResult:
         if demo_is_loaded():
             if password:
                 demo_set_passwords(password=password)
-            return LoadResult(created=False, password_changed=bool(password))
-        builder = DemoBuilder(day=today(), password=password or d.DEFAULT_PASSWORD)
-        builder.build()
-        return LoadResult(created=True, password_changed=True, reused_usernames=tuple(builder.reused_usernames))
+            result = LoadResult(created=False, password_changed=bool(password))
+        else:
+            builder = DemoBuilder(day=today(), password=password or d.DEFAULT_PASSWORD)
+            builder.build()
+            result = LoadResult(created=True, password_changed=True, reused_usernames=tuple(builder.reused_usernames))
+        load_receptions_demo()
+        return result
+
+
+def load_receptions_demo() -> None:
+    """Reception days [seeds 000, 003]: 千峰's station on 双周三 with at least three deputies, 庄子乡's
+    stations on the first Friday, from three months ago to a year ahead; past sessions of 千峰
+    have check-ins, one missed duty and two walk-ins with their cases. Idempotent."""
+    from liaison.cases.choices import CaseStatus, Channel
+    from liaison.cases.models import Case
+    from liaison.core.clock import now
+    from liaison.receptions.choices import CheckInMethod, DutyStatus, SchedulePreset, SessionStatus
+    from liaison.receptions.holidays import seed_workday_overrides
+    from liaison.receptions.models import Duty, ReceptionSchedule, ReceptionSession, WalkIn
+    from liaison.receptions.schedules import rule_for
+    from liaison.receptions.services_schedule import sessions_generate
+
+    seed_workday_overrides()
+    day = today()
+    since = months_before(day, 3)
+    qianfeng = Station.objects.filter(region__code=d.QIANFENG, kind=StationKind.STATION).first()
+    zhuangzi = Region.objects.filter(code=d.ZHUANGZI).first()
+    if qianfeng is None or zhuangzi is None:
+        return
+    plans = [(qianfeng, SchedulePreset.SECOND_FOURTH_WEDNESDAY, "", dt.time(9), dt.time(11, 30))]
+    for station in Station.objects.filter(region__in=Region.objects.subtree(zhuangzi), kind=StationKind.STATION):
+        plans.append((station, SchedulePreset.FIRST_FRIDAY, "", dt.time(14, 30), dt.time(17)))
+    for station, preset, theme, start, end in plans:
+        schedule, _new = ReceptionSchedule.objects.get_or_create(
+            station=station,
+            preset=preset,
+            defaults={
+                "name": str(SchedulePreset(preset).label),
+                "rrule": rule_for(preset),
+                "starts_on": since,
+                "start_time": start,
+                "end_time": end,
+                "place": station.address,
+                "theme": theme,
+                "min_deputies": 3,
+            },
+        )
+        sessions_generate(schedule=schedule, since=since)
+
+    past = list(
+        ReceptionSession.objects.filter(station=qianfeng, status=SessionStatus.PLANNED, ends_at__lt=now()).order_by(
+            "starts_at"
+        )
+    )
+    rostered = Duty.objects.filter(session__in=past, status=DutyStatus.ROSTERED).select_related("session")
+    changed = []
+    for n, duty in enumerate(rostered.order_by("session__starts_at", "id")):
+        if n % 7 == 6:
+            duty.status = DutyStatus.MISSED
+        else:
+            duty.status = DutyStatus.CHECKED_IN
+            duty.checked_in_at = duty.session.starts_at + dt.timedelta(minutes=3 + n % 11)
+            duty.check_in_method = CheckInMethod.MANUAL if n % 5 == 4 else CheckInMethod.QR
+        changed.append(duty)
+    Duty.objects.bulk_update(changed, ["status", "checked_in_at", "check_in_method"])
+
+    recorder = User.objects.filter(username="station1").first()
+    if past and recorder is not None and not WalkIn.objects.filter(session__station=qianfeng).exists():
+        visits = (
+            ("王大爷", "13800000101", "小区加装电梯的补贴怎么申请？", "代表当场讲解了申请流程，并留下联系方式跟进。"),
+            ("", "", "千峰南路路口早晚高峰拥堵，建议增设信号灯。", "登记转交街道城管科，答复后告知群众。"),
+        )
+        for session, (name, phone, matter, action) in zip(past[-2:], visits, strict=False):
+            case = Case.objects.create(
+                station=qianfeng,
+                channel=Channel.WALK_IN,
+                title=matter[:30],
+                description=matter,
+                status=CaseStatus.SUBMITTED,
+                resident_name=name,
+                resident_phone=phone,
+                created_by=recorder,
+            )
+            walk_in = WalkIn.objects.create(
+                session=session,
+                recorded_by=recorder,
+                name=name,
+                phone=phone,
+                matter=matter,
+                action_taken=action,
+                case=case,
+            )
+            walk_in.deputies.set(session.duties.values_list("deputy_id", flat=True)[:2])
 
 
 def demo_set_passwords(*, password: str) -> int:
