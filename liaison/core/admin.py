@@ -12,7 +12,7 @@ from django.contrib import admin
 from django.db.models import Model
 from django.http import HttpRequest
 
-from .models import AuditEvent
+from .models import AuditEvent, Notification
 
 
 class ReadOnlyAdmin(admin.ModelAdmin[Any]):
@@ -41,4 +41,17 @@ class AuditEventAdmin(ReadOnlyAdmin):
     search_fields = ["actor_label", "action", "target_label", "target_id"]
     date_hierarchy = "at"
     list_select_related = True
+    show_full_result_count = False
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdmin):
+    """The outbox, dead letters included (filter by status); addresses and bodies are not shown."""
+
+    list_display = ["created_at", "channel", "status", "attempts", "next_attempt_at", "last_error", "subject"]
+    list_filter = ["status", "channel"]
+    search_fields = ["dedupe_key", "subject"]
+    fields = ("created_at", "channel", "status", "attempts", "next_attempt_at", "last_error", "subject", "sent_at")
+    readonly_fields = fields
+    date_hierarchy = "created_at"
     show_full_result_count = False

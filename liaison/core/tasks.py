@@ -23,3 +23,11 @@ def housekeeping() -> dict[str, int]:
     tokens, _ = ApiToken.objects.filter(expires_at__lt=cutoff).delete()
     jobs = jobs_tidy(keep_for=settings.JOB_RETENTION, stuck_after=settings.JOB_STUCK_AFTER)
     return {"sessions": sessions, "tokens": tokens, **jobs}
+
+
+@task()
+def deliver_notifications() -> dict[str, int]:
+    """Send the due notifications of the outbox (at least once, deduplicated, with back-off)."""
+    from liaison.core.notify import deliver_all
+
+    return deliver_all()
