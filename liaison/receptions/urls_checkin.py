@@ -1,7 +1,11 @@
-"""URLs of R3 (check-in by QR)."""
+"""URLs of R3 (check-in by QR), included at my/."""
 
-from django.urls import URLPattern
+from django.urls import path
+
+from . import views_desk
 
 app_name = "receptions_checkin"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("checkin/<str:token>/", views_desk.checkin, name="checkin"),
+]
