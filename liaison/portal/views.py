@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 
 from liaison.core.errors import NotFound
 from liaison.deputies.models import Deputy
 from liaison.deputies.selectors import deputy_get_public, station_deputies_public
 from liaison.organization.models import Region
 from liaison.organization.selectors import MAX_ADDRESS_CHARS, AddressMatch, region_match_address
+from liaison.receptions.selectors_public import deputy_upcoming_public, station_upcoming_public
 from liaison.stations.models import Station
 from liaison.stations.selectors import station_get_public, station_list_public
 
@@ -84,6 +86,10 @@ def station(request: HttpRequest, station_id: int) -> HttpResponse:
             "deputies": station_deputies_public(obj),
             "points": points,
             "parent": parent,
+            "reception": {
+                "sessions": station_upcoming_public(obj),
+                "ics_url": reverse("receptions_public:station_calendar", args=[obj.pk]),
+            },
         },
     )
 
@@ -95,7 +101,12 @@ def deputy(request: HttpRequest, deputy_id: int) -> HttpResponse:
     except NotFound:
         raise Http404 from None
     stations = [a.station for a in obj.current_assignments]  # type: ignore[attr-defined]
-    return render(request, "portal/deputy.html", {"deputy": obj, "stations": stations})
+    reception = {
+        "sessions": deputy_upcoming_public(obj),
+        "ics_url": reverse("receptions_public:deputy_calendar", args=[obj.pk]),
+        "show_station": True,
+    }
+    return render(request, "portal/deputy.html", {"deputy": obj, "stations": stations, "reception": reception})
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

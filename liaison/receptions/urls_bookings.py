@@ -1,7 +1,11 @@
 """URLs of R4 (staff: bookings of a session)."""
 
-from django.urls import URLPattern
+from django.urls import path
+
+from . import views_bookings
 
 app_name = "receptions_bookings"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("receptions/sessions/<int:session_id>/bookings/", views_bookings.session_bookings, name="session_bookings"),
+]

@@ -73,6 +73,7 @@ COVERED_OPERATIONS = {
     ("get", "/api/v1/stations/{station_id}"): "test_public_station_detail",
     ("get", "/api/v1/deputies"): "test_public_lists_are_the_same_for_everyone",
     ("get", "/api/v1/deputies/{deputy_id}"): "test_public_deputy_detail",
+    ("get", "/api/v1/stations/{station_id}/sessions"): "test_sessions_api.py",
     ("get", "/api/v1/manage/stations"): "test_manage_station_list",
     ("post", "/api/v1/manage/stations"): "test_manage_station_create",
     ("get", "/api/v1/manage/stations/{station_id}"): "test_manage_station_detail",

@@ -20,6 +20,17 @@ PAGES = {
     "i18n/setlang/": {"anonymous": 302, "*": 302},
     "stations/<int:station_id>/": {"anonymous": 200, "*": 200},
     "deputies/<int:deputy_id>/": {"anonymous": 200, "*": 200},
+    "stations/<int:station_id>/calendar.ics": {"anonymous": 200, "*": 200},
+    "deputies/<int:deputy_id>/calendar.ics": {"anonymous": 200, "*": 200},
+    "stations/<int:station_id>/sessions/<int:session_id>/book/": {"*": 404},  # no session in the world
+    "bookings/cancel/": {"anonymous": 200, "*": 200},
+    "my/duties/": {"anonymous": 302, "deputy": 200, "*": 403},
+    "my/duties/leave/": {"anonymous": 302, "deputy": 404, "*": 403},
+    "my/duties/swap/": {"anonymous": 302, "deputy": 404, "*": 403},
+    "my/duties/swap/answer/": {"*": 405},
+    "my/inbox/": {"anonymous": 302, "deputy": 200, "*": 403},
+    "my/inbox/read/": {"*": 405},
+    "my/checkin/<str:token>/": {"anonymous": 302, "*": 422},  # a junk code: "二维码无效"
 }
 
 PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
@@ -27,7 +38,12 @@ PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
 
 def _url(route: str, world: World) -> str:
     """The route with each parameter filled in from the world: a published station, a public deputy."""
-    ids = {"station_id": world.stations["qianfeng"].pk, "deputy_id": world.deputies["qianfeng"].pk}
+    ids = {
+        "station_id": world.stations["qianfeng"].pk,
+        "deputy_id": world.deputies["qianfeng"].pk,
+        "session_id": 0,
+        "token": "junk",
+    }
     return "/" + PARAMETER.sub(lambda m: str(ids[m.group(1)]), route)
 
 
