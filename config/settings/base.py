@@ -231,3 +231,11 @@ NINJA_PAGINATION_MAX_LIMIT = 100
 # one "running" for longer than JOB_STUCK_AFTER lost its worker and is marked failed.
 JOB_RETENTION = timedelta(days=30)
 JOB_STUCK_AFTER = timedelta(hours=6)
+
+# The notification outbox's senders per channel (liaison.core.notify): the console sender logs
+# "sent sms #id" without the number; a deployment points sms/wechat at its gateway's sender.
+NOTIFICATION_SENDERS = {
+    "sms": "liaison.core.notify.ConsoleSender",
+    "wechat": "liaison.core.notify.ConsoleSender",
+    "in_app": "liaison.core.notify.InAppSender",
+}

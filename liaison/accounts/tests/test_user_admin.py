@@ -224,7 +224,10 @@ def test_a_township_officer_cannot_grant_outside_the_township(world: World) -> N
     assert client.post(url, data).status_code == 422
     data = {"action": "grant", "grant-role": Role.SYSTEM_ADMIN}
     assert client.post(url, data).status_code == 403
-    assert (User.objects.count(), AuditEvent.objects.count()) == (users, events)
+    # Nothing written; the two refusals (403) are audited as denials (S19).
+    denials = AuditEvent.objects.filter(action="access.denied").count()
+    assert (User.objects.count(), AuditEvent.objects.count() - denials) == (users, events)
+    assert denials == 2
 
 
 def test_the_officer_grants_and_revokes_a_role_with_a_reason(world: World) -> None:

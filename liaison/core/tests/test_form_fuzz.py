@@ -37,7 +37,7 @@ BAD = [
     "1e999",
     "NaN",
     "{{ 7*7 }}",
-    "=HYPERLINK(\"x\")",
+    '=HYPERLINK("x")',
 ]
 TEXT = st.one_of(st.sampled_from(BAD), st.text(max_size=60))
 

@@ -69,6 +69,14 @@ def test_the_export_holds_only_what_the_officer_administers(world: World, tmp_pa
 
 def _wipe() -> None:
     """Delete the stations, deputies and assignments (and what hangs on them); regions stay."""
+    from liaison.cases.models import Case
+    from liaison.receptions.models import Booking, ReceptionSchedule, ReceptionSession, WalkIn
+
+    WalkIn.objects.all().delete()
+    Case.objects.all().delete()
+    Booking.objects.all().delete()
+    ReceptionSession.objects.all().delete()  # its duties and requests go with it
+    ReceptionSchedule.objects.all().delete()
     Assignment.objects.all().delete()
     Deputy.objects.all().delete()
     RoleGrant.objects.filter(station__isnull=False).delete()

@@ -11,10 +11,20 @@ import time
 from typing import Any
 
 from django.core.management.base import BaseCommand
+from django_tasks.base import Task
 
-from liaison.core.tasks import housekeeping
+from liaison.core.tasks import deliver_notifications, housekeeping
+from liaison.receptions.checkin_tasks import receptions_mark_missed_duties
+from liaison.receptions.reminders import send_reminders
+from liaison.receptions.tasks import extend_sessions
 
-SCHEDULE = [housekeeping]
+SCHEDULE: list[Task[[], Any]] = [
+    housekeeping,
+    receptions_mark_missed_duties,
+    send_reminders,
+    deliver_notifications,
+    extend_sessions,
+]
 
 
 class Command(BaseCommand):
