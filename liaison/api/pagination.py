@@ -17,6 +17,8 @@ MAX_LIMIT = 100
 # of thousands of rows on every page view; the answer then says count_is_estimate.
 ESTIMATE_FROM = 1_000
 COUNT_TTL = 60
+# The public station list's pages: the most requested public answer, the same for everyone.
+PUBLIC_ROWS_TTL = 30
 
 
 class PageParams(Schema):
@@ -50,14 +52,24 @@ def page_of(
     count: Callable[[], int],
     rows: Callable[[int, int], list[Any]],
     public_count_key: str | None = None,
+    public_rows_ttl: int = 0,
 ) -> dict[str, Any]:
     """A page from two callables: `count()` the total and `rows(offset, limit)` the items. For a
     hot list whose page is fetched faster than by slicing a queryset, and whose queryset need
-    not even be built when its total is cached."""
+    not even be built when its total is cached. With `public_rows_ttl` (and a key), the page
+    itself is reused for that many seconds: only for public, published data that every visitor
+    sees alike, where a few seconds' delay in showing a change is acceptable."""
     total, estimate = _count(count, public_count_key)
     if not estimate and params.offset >= total:
         return {"items": [], "count": total, "count_is_estimate": False}
-    return {"items": rows(params.offset, params.limit), "count": total, "count_is_estimate": estimate}
+    if public_count_key is None or public_rows_ttl <= 0:
+        return {"items": rows(params.offset, params.limit), "count": total, "count_is_estimate": estimate}
+    key = f"page-rows:{public_count_key}:{params.offset}:{params.limit}"
+    items = cache.get(key)
+    if items is None:
+        items = rows(params.offset, params.limit)
+        cache.set(key, items, public_rows_ttl)
+    return {"items": items, "count": total, "count_is_estimate": estimate}
 
 
 def _count(count: Callable[[], int], key: str | None) -> tuple[int, bool]:

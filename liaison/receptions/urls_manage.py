@@ -3,6 +3,7 @@
 from django.urls import path
 
 from . import views_manage as views
+from . import views_workdays
 
 app_name = "receptions_manage"
 
@@ -14,4 +15,5 @@ urlpatterns = [
     path("receptions/stations/<int:station_id>/sessions/", views.session_list, name="session_list"),
     path("receptions/stations/<int:station_id>/sessions/new/", views.session_create, name="session_create"),
     path("receptions/sessions/<int:session_id>/", views.session_detail, name="session_detail"),
+    path("receptions/workdays/", views_workdays.workdays, name="workdays"),
 ]

@@ -5,6 +5,7 @@ persona expectations (a neighbouring township's officer gets 404, anonymous is s
 from __future__ import annotations
 
 STAFF_PAGES: dict[str, str] = {
+    "manage/receptions/workdays/": "liaison/receptions/tests/test_workdays.py",
     "manage/deputies/": "liaison/deputies/tests/test_views.py",
     "manage/deputies/<int:deputy_id>/": "liaison/deputies/tests/test_views.py",
     "manage/stations/": "liaison/stations/tests/test_views.py",

@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from ninja import Field, Path, Query, Router, Schema
 
 from liaison.api.errors import ERRORS_PUBLIC, Error
-from liaison.api.pagination import Page, PageParams, page_of, paginate
+from liaison.api.pagination import PUBLIC_ROWS_TTL, Page, PageParams, page_of, paginate
 from liaison.api.schemas import DeputyDetailOut, DeputyOut, Line, RegionOut, StationDetailOut, StationOut
 from liaison.deputies.selectors import deputy_get_public, deputy_list_public, station_deputies_public
 from liaison.organization.choices import CongressLevel, RegionTier
@@ -53,6 +53,8 @@ def stations(request: HttpRequest, filters: Query[StationFilters], page: Query[P
         count=lambda: station_list_public(region_code=region, kind=kind).count(),
         rows=lambda offset, limit: station_rows_public(region_code=region, kind=kind, offset=offset, limit=limit),
         public_count_key=f"stations:{region}:{kind}",
+        # A station published or renamed shows within 30 s: a directory, not a live feed.
+        public_rows_ttl=PUBLIC_ROWS_TTL,
     )
 
 

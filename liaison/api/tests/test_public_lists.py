@@ -71,3 +71,18 @@ def test_the_api_answers_the_same_page(client) -> None:  # type: ignore[no-untyp
     body = client.get("/api/v1/stations?limit=3&offset=1").json()
     assert body["items"] == orm_rows(None, None)[1:4]
     assert body["count"] == station_list_public().count()
+
+
+def test_the_public_station_pages_are_reused_for_a_few_seconds_only(client) -> None:  # type: ignore[no-untyped-def]
+    import time_machine
+
+    w = build_world()
+    cache.clear()
+    with time_machine.travel("2026-11-23 09:00:00+08:00", tick=False) as clock:
+        first = client.get("/api/v1/stations?limit=50").json()["items"]
+        Station.objects.filter(pk=w.stations["qianfeng"].pk).update(name="改名后的联络站")
+        again = client.get("/api/v1/stations?limit=50").json()["items"]
+        assert again == first, "within the TTL the same page is served"
+        clock.shift(pagination.PUBLIC_ROWS_TTL + 1)
+        later = client.get("/api/v1/stations?limit=50").json()["items"]
+        assert "改名后的联络站" in {row["name"] for row in later}
