@@ -109,7 +109,7 @@ messages: install
 	$(MANAGE) compilemessages --locale=zh_Hant --locale=en --ignore=.venv --verbosity 0
 
 fuzz: install
-	LIAISON_FUZZ_EXAMPLES=500 $(PY) -m pytest liaison/api/tests/test_schemathesis.py -p no:xdist
+	HYPOTHESIS_PROFILE=dev LIAISON_FUZZ_EXAMPLES=500 $(PY) -m pytest liaison/api/tests/test_schemathesis.py -p no:xdist
 
 clean:
 	rm -rf $(VENV) var/tools node_modules static/vendor staticfiles

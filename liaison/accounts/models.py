@@ -68,6 +68,8 @@ class User(AbstractUser):
 
     display_name = models.CharField(_("姓名"), max_length=64, blank=True)
     work_phone = models.CharField(_("工作电话"), max_length=32, blank=True)
+    # The account's WeChat binding (an official-account openid), for messages by WeChat.
+    wechat_openid = models.CharField(_("微信绑定"), max_length=64, blank=True)
     must_change_password = models.BooleanField(_("下次登录须修改密码"), default=False)
 
     objects: ClassVar[LiaisonUserManager] = LiaisonUserManager()

@@ -1,5 +1,6 @@
 """Reminders to deputies on duty, N days before their session (N = the session's
-`remind_days_before`): in-app always, and an SMS to the deputy's work mobile when there is one.
+`remind_days_before`): in-app always, an SMS to the deputy's work mobile when there is one, and
+a WeChat message when his account is bound to WeChat.
 
 Each reminder's dedupe key names the duty, the channel and the session's date, so the periodic
 task can run any number of times and sends each reminder once; a session moved to another date
@@ -32,7 +33,7 @@ def remind_due(*, on: dt.date | None = None) -> dict[str, int]:
     day = on or today()
     upcoming = ReceptionSession.objects.filter(status=SessionStatus.PLANNED, date__gte=day)
     horizon = upcoming.aggregate(days=Max("remind_days_before"))["days"]
-    counts = {"in_app": 0, "sms": 0}
+    counts = {"in_app": 0, "sms": 0, "wechat": 0}
     if horizon is None:
         return counts
     duties = (
@@ -88,6 +89,20 @@ def remind_due(*, on: dt.date | None = None) -> dict[str, int]:
             )
         ):
             counts["sms"] += 1
+        if (
+            user is not None
+            and user.wechat_openid
+            and notify(
+                recipient=user,
+                channel=NotificationChannel.WECHAT,
+                address=user.wechat_openid,
+                subject=subject,
+                body=body,
+                link=link,
+                dedupe_key=key % NotificationChannel.WECHAT,
+            )
+        ):
+            counts["wechat"] += 1
     return counts
 
 

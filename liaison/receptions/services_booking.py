@@ -165,7 +165,7 @@ def _check_upcoming(session: ReceptionSession) -> None:
         raise IllegalState(_("这次接待已经过去，不能再取消或改期。"))
 
 
-def _when(session: ReceptionSession) -> str:
+def session_when(session: ReceptionSession) -> str:
     local = session.starts_at.astimezone(ZoneInfo(settings.TIME_ZONE))
     end = session.ends_at.astimezone(ZoneInfo(settings.TIME_ZONE))
     return f"{local:%Y-%m-%d %H:%M}-{end:%H:%M}"
@@ -236,7 +236,7 @@ def session_cancel(*, actor: Actor, session: ReceptionSession, reason: str, vers
     subject = _("接待取消通知")
     body = _("%(station)s %(when)s 的代表接待已取消，原因：%(reason)s。给您带来不便，敬请谅解。") % {
         "station": station,
-        "when": _when(session),
+        "when": session_when(session),
         "reason": reason,
     }
     return _tell_everyone(session=session, subject=subject, body=body, event="cancel")
@@ -295,7 +295,7 @@ def session_move(
             "names": "\u3001".join(names)
         }
         raise InvalidInput(fields={"new_date": [message]})
-    before = _when(session)
+    before = session_when(session)
     save_versioned(
         session,
         expected_version=session.version if version is None else version,
@@ -306,14 +306,36 @@ def session_move(
         action="reception_session.move",
         target=session,
         reason=reason,
-        changes={"when": [before, _when(session)]},
+        changes={"when": [before, session_when(session)]},
     )
     subject = _("接待改期通知")
     body = _("%(station)s 原定 %(before)s 的代表接待改为 %(after)s。") % {
         "station": session.station.name,
         "before": before,
-        "after": _when(session),
+        "after": session_when(session),
     }
     if reason:
         body += _("原因：%(reason)s。") % {"reason": reason}
+    return _tell_everyone(session=session, subject=subject, body=body, event="move")
+
+
+def session_change_announce(*, session: ReceptionSession, before: str | None) -> int:
+    """Tell everyone booked and every deputy on duty that a schedule change moved (`before` is the
+    old time) or cancelled (`before` is None) this session: the same messages as a move or a
+    cancellation by hand, so nobody learns of it at the station's closed door."""
+    station = session.station.name
+    if before is None:
+        subject = _("接待取消通知")
+        body = _("%(station)s %(when)s 的代表接待已取消，原因：%(reason)s。给您带来不便，敬请谅解。") % {
+            "station": station,
+            "when": session_when(session),
+            "reason": session.status_reason,
+        }
+        return _tell_everyone(session=session, subject=subject, body=body, event="cancel")
+    subject = _("接待改期通知")
+    body = _("%(station)s 原定 %(before)s 的代表接待改为 %(after)s。") % {
+        "station": station,
+        "before": before,
+        "after": session_when(session),
+    }
     return _tell_everyone(session=session, subject=subject, body=body, event="move")

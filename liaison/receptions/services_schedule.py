@@ -36,6 +36,7 @@ from .choices import BookingStatus, DutyStatus, HolidayPolicy, SchedulePreset, S
 from .holidays import WorkCalendar
 from .models import Duty, ReceptionSchedule, ReceptionSession
 from .schedules import expand, rule_dates, rule_for
+from .services_booking import session_change_announce, session_when
 
 TZ = ZoneInfo(settings.TIME_ZONE)
 HORIZON_DAYS = 366
@@ -339,6 +340,7 @@ def sessions_generate(
             report.pending.append(PendingChange(session=session, new_date=occ.date, new_start=values["starts_at"]))
             timing = {}
         if timing or free:
+            before = session_when(session) if timing and protected else None
             for key, value in {**timing, **free}.items():
                 setattr(session, key, value)
             session.version += 1
@@ -346,6 +348,8 @@ def sessions_generate(
             if timing:
                 report.moved.append(occ.date)
                 touched.append(session)
+                if before is not None:
+                    session_change_announce(session=session, before=before)
             else:
                 report.updated += 1
     for occurrence, session in existing.items():
@@ -361,6 +365,7 @@ def sessions_generate(
             session.version += 1
             session.save(update_fields=["status", "status_reason", "version", "updated_at"])
             report.cancelled.append(session.date)
+            session_change_announce(session=session, before=None)
         else:
             report.pending.append(PendingChange(session=session, new_date=None))
     if to_create:

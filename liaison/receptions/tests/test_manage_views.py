@@ -162,9 +162,17 @@ def test_editing_a_staffed_schedule_asks_for_confirmation(staffed: World, schedu
     page = response.content.decode()
     assert "确认修改" in page and "将取消" in page
     assert not ReceptionSession.objects.filter(date__week_day=6).exists()  # nothing moved yet
+    from liaison.core.models import Notification
+    from liaison.receptions.models import Booking
+
+    staffed_session = ReceptionSession.objects.filter(schedule=schedule, duties__isnull=False).first()
+    assert staffed_session is not None
+    Booking.objects.create(session=staffed_session, name="张三", phone="13500008888", code_hash="y" * 64)
     response = client.post(url, {**data, "confirm": "on"})
     assert response.status_code == 302
     assert ReceptionSession.objects.filter(schedule=schedule, status="planned").exclude(date__week_day=6).count() == 0
+    # The confirmed change is announced like a cancellation by hand: the booked resident is told.
+    assert Notification.objects.filter(channel="sms", address="13500008888").count() == 1
 
 
 def test_the_roster_is_edited_on_the_session_page(staffed: World, schedule: ReceptionSchedule) -> None:

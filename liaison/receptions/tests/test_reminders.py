@@ -27,8 +27,8 @@ def test_deputies_on_duty_are_reminded_once_in_app_and_by_sms(world: World) -> N
     Duty.objects.create(session=far, deputy=me)
     Duty.objects.create(session=session, deputy=world.deputies["qianfeng2"], status=DutyStatus.ON_LEAVE)
 
-    assert remind_due() == {"in_app": 1, "sms": 1}
-    assert send_reminders.call() == {"in_app": 0, "sms": 0}, "a rerun sends nothing twice"
+    assert remind_due() == {"in_app": 1, "sms": 1, "wechat": 0}
+    assert send_reminders.call() == {"in_app": 0, "sms": 0, "wechat": 0}, "a rerun sends nothing twice"
     in_app = Notification.objects.get(channel="in_app")
     assert in_app.recipient == world.users["deputy"]
     assert in_app.dedupe_key == f"reminder:{duty.pk}:in_app:{session.date:%Y-%m-%d}"
@@ -41,7 +41,7 @@ def test_deputies_on_duty_are_reminded_once_in_app_and_by_sms(world: World) -> N
     session.starts_at -= dt.timedelta(days=1)
     session.ends_at -= dt.timedelta(days=1)
     session.save()
-    assert remind_due() == {"in_app": 1, "sms": 1}
+    assert remind_due() == {"in_app": 1, "sms": 1, "wechat": 0}
 
 
 def test_no_sms_without_a_work_mobile_and_no_reminder_for_cancelled_sessions(world: World) -> None:
@@ -52,7 +52,7 @@ def test_no_sms_without_a_work_mobile_and_no_reminder_for_cancelled_sessions(wor
     Duty.objects.create(session=make_session(qf, 1), deputy=dep)
     Duty.objects.create(session=make_session(qf, 2, status=SessionStatus.CANCELLED), deputy=dep)
     no_user = Duty.objects.create(session=make_session(qf, 1, hour=14), deputy=world.deputies["qianfeng2"])
-    assert remind_due() == {"in_app": 1, "sms": 1}
+    assert remind_due() == {"in_app": 1, "sms": 1, "wechat": 0}
     assert Notification.objects.get(channel="sms").dedupe_key.startswith(f"reminder:{no_user.pk}:sms:")
 
 
@@ -71,3 +71,16 @@ def test_periodic_enqueues_reminders_and_delivery(world: World, caplog: pytest.L
         deliver_all()
     assert set(Notification.objects.values_list("status", flat=True)) == {NotificationStatus.SENT}
     assert world.deputies["qianfeng"].work_phone not in caplog.text
+
+
+def test_a_deputy_bound_to_wechat_is_also_reminded_by_wechat_once(world: World) -> None:
+    user = world.users["deputy"]
+    assert user is not None
+    user.wechat_openid = "o6_bmjrPTlm6_2sgVt7hMZOPfL2M"
+    user.save()
+    session = make_session(world.stations["qianfeng"], 2)
+    Duty.objects.create(session=session, deputy=world.deputies["qianfeng"])
+    assert remind_due() == {"in_app": 1, "sms": 1, "wechat": 1}
+    assert remind_due() == {"in_app": 0, "sms": 0, "wechat": 0}
+    message = Notification.objects.get(channel="wechat")
+    assert message.address == user.wechat_openid and message.recipient == user

@@ -249,7 +249,14 @@ def test_hostile_check_in_codes_and_tickets_never_break_the_page(world: World) -
 
     client = world.web("deputy")
 
-    @given(token=st.text(alphabet=st.characters(blacklist_characters="/?#%\x00"), min_size=1, max_size=80), ticket=TEXT)
+    @given(
+        token=st.text(
+            alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="/?#%\x00"),
+            min_size=1,
+            max_size=80,
+        ),
+        ticket=TEXT,
+    )
     def post(token: str, ticket: str) -> None:
         url = f"/my/checkin/{token}/"
         assert client.get(url).status_code < 500
