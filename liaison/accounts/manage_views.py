@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from liaison.core.audit import action_label, target_type_label
 from liaison.core.errors import DomainError, Forbidden, IllegalState, InvalidInput
+from liaison.core.forms import apply_domain_errors
 from liaison.core.models import AuditEvent
 from liaison.core.personal_data import mask_id_number, mask_phone
 
@@ -39,14 +40,9 @@ def _require_admin(actor: Actor) -> None:
 
 
 def _apply_errors(form: Any, error: DomainError) -> None:
-    """A service's field errors next to the fields (scope errors under the scope choosers)."""
-    for key, texts in error.fields.items():
-        for text in texts:
-            if key == "scope":
-                key = next((n for n in ("region", "station", "department") if form.data.get(n)), "region")
-            form.add_error(key if key in form.fields else None, text)
-    if not error.fields:
-        form.add_error(None, error.message)
+    """A service's field errors next to the fields (scope errors under the scope chooser in use)."""
+    scope = next((n for n in ("region", "station", "department") if form.data.get(n)), "region")
+    apply_domain_errors(form, error, {"scope": scope})
 
 
 def _grant_choices(actor: Actor) -> dict[str, Any]:

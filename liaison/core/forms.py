@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django import forms
 from django.core.exceptions import ValidationError
 
+from .errors import DomainError
 from .text import clean_line
 
 
@@ -26,3 +29,14 @@ def validate_line(value: str) -> None:
         clean_line(value)
     except ValueError as exc:
         raise ValidationError(str(exc), code="control_characters") from None
+
+
+def apply_domain_errors(form: forms.BaseForm, error: DomainError, keys: Mapping[str, str | None] | None = None) -> None:
+    """Put a service's field errors next to the form's fields (`keys` renames a service's field
+    to the form's, or to None); errors of fields the form lacks, and a bare message, go above it."""
+    for key, texts in error.fields.items():
+        name = (keys or {}).get(key, key)
+        for text in texts:
+            form.add_error(name if name is not None and name in form.fields else None, text)
+    if not error.fields:
+        form.add_error(None, error.message)

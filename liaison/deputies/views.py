@@ -15,7 +15,8 @@ from django.views.decorators.http import require_http_methods, require_safe
 from liaison.accounts.access import staff_required
 from liaison.accounts.jurisdiction import Actor, region_within_reach
 from liaison.core.clock import today
-from liaison.core.errors import Conflict, DomainError, IllegalState, InvalidInput, NotFound, VersionConflict
+from liaison.core.errors import Conflict, IllegalState, InvalidInput, NotFound, VersionConflict
+from liaison.core.forms import apply_domain_errors
 from liaison.stations import selectors as station_selectors
 
 from . import selectors, services
@@ -62,16 +63,6 @@ def _end_form(assignment: Assignment, data: Any = None) -> AssignmentEndForm:
 _FIELD_KEYS = {"station_id": "station", "constituency_id": "constituency", "group_id": "group"}
 
 
-def _apply_errors(form: Any, error: DomainError) -> None:
-    """Put a service's field errors next to the fields (the rest above the form)."""
-    for key, texts in error.fields.items():
-        name = _FIELD_KEYS.get(key, key)
-        for text in texts:
-            form.add_error(name if name in form.fields else None, text)
-    if not error.fields:
-        form.add_error(None, error.message)
-
-
 @require_http_methods(["GET", "POST"])
 @staff_required
 def deputy_detail(request: HttpRequest, actor: Actor, deputy_id: int) -> HttpResponse:
@@ -114,7 +105,7 @@ def deputy_detail(request: HttpRequest, actor: Actor, deputy_id: int) -> HttpRes
                     deputy = selectors.deputy_get(actor=actor, deputy_id=deputy_id)
                     form = _edit_form(deputy)
                 except InvalidInput as exc:
-                    _apply_errors(form, exc)
+                    apply_domain_errors(form, exc, _FIELD_KEYS)
                     status = 422
                 else:
                     messages.success(request, _("代表信息已保存。"))
@@ -140,7 +131,7 @@ def deputy_detail(request: HttpRequest, actor: Actor, deputy_id: int) -> HttpRes
                         reason=end_form.cleaned_data["reason"],
                     )
                 except (InvalidInput, IllegalState) as exc:
-                    _apply_errors(end_form, exc)
+                    apply_domain_errors(end_form, exc, _FIELD_KEYS)
                     status = 422
                 else:
                     messages.success(
@@ -187,7 +178,7 @@ def _assign(request: HttpRequest, actor: Actor, deputy: Deputy, form: Assignment
             note=form.cleaned_data["note"],
         )
     except (InvalidInput, Conflict) as exc:
-        _apply_errors(form, exc)
+        apply_domain_errors(form, exc, _FIELD_KEYS)
         return None
     messages.success(request, _("已安排%(name)s进驻“%(station)s”。") % {"name": deputy.name, "station": station.name})
     return redirect("deputies:detail", deputy_id=deputy.pk)
@@ -214,10 +205,10 @@ def deputy_create(request: HttpRequest, actor: Actor) -> HttpResponse:
             try:
                 deputy = services.deputy_create(actor=actor, **values)
             except Conflict as exc:
-                _apply_errors(form, exc)
+                apply_domain_errors(form, exc, _FIELD_KEYS)
                 status = 409
             except InvalidInput as exc:
-                _apply_errors(form, exc)
+                apply_domain_errors(form, exc, _FIELD_KEYS)
             else:
                 messages.success(request, _("已登记代表%(name)s。") % {"name": deputy.name})
                 return redirect("deputies:detail", deputy_id=deputy.pk)

@@ -23,6 +23,7 @@ from liaison.accounts.access import staff_required
 from liaison.accounts.jurisdiction import Actor, jurisdiction_for
 from liaison.core.clock import now, today
 from liaison.core.errors import DomainError, IllegalState, InvalidInput
+from liaison.core.forms import apply_domain_errors
 from liaison.core.personal_data import mask_name, mask_phone
 
 from . import registers, services_checkin, services_walkin
@@ -33,15 +34,6 @@ from .models import ReceptionSession
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 QR_REFRESH_SECONDS = 30
-
-
-def _apply_errors(form: Any, error: DomainError) -> None:
-    """Put a service's field errors next to the fields (the rest above the form)."""
-    for key, texts in error.fields.items():
-        for text in texts:
-            form.add_error(key if key in form.fields else None, text)
-    if not error.fields:
-        form.add_error(None, error.message)
 
 
 # ---- the desk ---------------------------------------------------------------------------------
@@ -97,7 +89,7 @@ def desk(request: HttpRequest, actor: Actor, session_id: int) -> HttpResponse:
                     actor=actor, session=session, duty_id=form.cleaned_data["duty"], reason=form.cleaned_data["reason"]
                 )
             except (InvalidInput, IllegalState) as exc:
-                _apply_errors(form, exc)
+                apply_domain_errors(form, exc)
                 status = exc.status
             else:
                 messages.success(request, _("已为%(name)s代为签到。") % {"name": duty.deputy.name})
@@ -158,7 +150,7 @@ def walk_in_create(request: HttpRequest, actor: Actor, session_id: int) -> HttpR
                     case_id=data["case"],
                 )
             except (InvalidInput, IllegalState) as exc:
-                _apply_errors(form, exc)
+                apply_domain_errors(form, exc)
                 status = exc.status
             else:
                 messages.success(
@@ -197,7 +189,7 @@ def _register_scope(actor: Actor, form: RegisterFilterForm) -> registers.Registe
             actor=actor, station_id=data["station"], deputy_id=data["deputy"], start=data["from"], end=data["to"]
         )
     except InvalidInput as exc:
-        _apply_errors(form, exc)
+        apply_domain_errors(form, exc)
         return None
 
 

@@ -16,7 +16,8 @@ from django.views.decorators.http import require_http_methods, require_safe
 from liaison.accounts.access import staff_required
 from liaison.accounts.jurisdiction import Actor
 from liaison.core.clock import now
-from liaison.core.errors import DomainError, IllegalState, InvalidInput, VersionConflict
+from liaison.core.errors import IllegalState, InvalidInput, VersionConflict
+from liaison.core.forms import apply_domain_errors
 from liaison.stations import selectors as station_selectors
 from liaison.stations.models import Station
 
@@ -34,15 +35,6 @@ from .schedules import preset_weekday
 from .services_schedule import ConfirmationRequired, can_manage
 
 PAGE_SIZE = 20
-
-
-def _apply_errors(form: Any, error: DomainError) -> None:
-    """Put a service's field errors next to the fields (the rest above the form)."""
-    for key, texts in error.fields.items():
-        for text in texts:
-            form.add_error(key if key in form.fields else None, text)
-    if not error.fields:
-        form.add_error(None, error.message)
 
 
 def _page(request: HttpRequest, qs: Any) -> Any:
@@ -110,7 +102,7 @@ def schedule_create(request: HttpRequest, actor: Actor, station_id: int) -> Http
             try:
                 schedule = services_schedule.schedule_create(actor=actor, station=station, **_schedule_values(form))
             except InvalidInput as exc:
-                _apply_errors(form, exc)
+                apply_domain_errors(form, exc)
             else:
                 count = schedule.sessions.count()
                 messages.success(request, _("已保存接待日安排，并生成了今后一年的 %(n)d 次接待。") % {"n": count})
@@ -170,7 +162,7 @@ def schedule_edit(request: HttpRequest, actor: Actor, schedule_id: int) -> HttpR
                 schedule = selectors.schedule_get(actor=actor, schedule_id=schedule_id)
                 form = _edit_form(schedule)
             except InvalidInput as exc:
-                _apply_errors(form, exc)
+                apply_domain_errors(form, exc)
             else:
                 summary = report.summary()
                 messages.success(
@@ -232,7 +224,7 @@ def session_create(request: HttpRequest, actor: Actor, station_id: int) -> HttpR
             try:
                 session = services_schedule.session_create(actor=actor, station=station, **data)
             except InvalidInput as exc:
-                _apply_errors(form, exc)
+                apply_domain_errors(form, exc)
             else:
                 messages.success(request, _("已安排这次接待。"))
                 return redirect("receptions_manage:session_detail", session_id=session.pk)
@@ -283,7 +275,7 @@ def session_detail(request: HttpRequest, actor: Actor, session_id: int) -> HttpR
             else:
                 status = 400
         except InvalidInput as exc:
-            _apply_errors(add_form if action == "duty_add" else remove_form, exc)
+            apply_domain_errors(add_form if action == "duty_add" else remove_form, exc)
         except IllegalState as exc:
             messages.error(request, exc.message)
             status = 409
@@ -328,7 +320,7 @@ def _change_session(
                     actor=actor, session=session, reason=cancel.cleaned_data["reason"]
                 )
             except InvalidInput as exc:
-                _apply_errors(cancel, exc)
+                apply_domain_errors(cancel, exc)
                 return None, cancel
             messages.success(request, _("已取消本次接待，已通知 %(n)d 人次。") % {"n": sent})
             return redirect("receptions_manage:session_detail", session_id=session.pk), cancel
@@ -346,7 +338,7 @@ def _change_session(
                 reason=data["reason"],
             )
         except InvalidInput as exc:
-            _apply_errors(move, exc)
+            apply_domain_errors(move, exc)
             return None, move
         messages.success(request, _("已调整本次接待的时间，已通知 %(n)d 人次。") % {"n": sent})
         return redirect("receptions_manage:session_detail", session_id=session.pk), move

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 from liaison.accounts.access import staff_required
 from liaison.accounts.jurisdiction import Actor
 from liaison.core.errors import DomainError
-from liaison.core.forms import bootstrap_widgets
+from liaison.core.forms import apply_domain_errors, bootstrap_widgets
 from liaison.core.jurisdiction import get_visible
 
 from . import services_workdays as services
@@ -41,14 +41,6 @@ class YearForm(forms.Form):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         bootstrap_widgets(self)
-
-
-def _apply(form: forms.Form, exc: DomainError) -> None:
-    for key, texts in exc.fields.items():
-        for text in texts:
-            form.add_error(key if key in form.fields else None, text)
-    if not exc.fields:
-        form.add_error(None, exc.message)
 
 
 @require_http_methods(["GET", "POST"])
@@ -83,7 +75,7 @@ def workdays(request: HttpRequest, actor: Actor) -> HttpResponse:
                     messages.success(request, _("已标记该年放假安排已公布。"))
                     return redirect("receptions_manage:workdays")
         except DomainError as exc:
-            _apply(year_form if action == "announce" else override_form, exc)
+            apply_domain_errors(year_form if action == "announce" else override_form, exc)
         status = 422
     return render(
         request,

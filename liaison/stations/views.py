@@ -14,7 +14,8 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from liaison.accounts.access import staff_required
 from liaison.accounts.jurisdiction import Actor, region_within_reach
-from liaison.core.errors import DomainError, InvalidInput, VersionConflict
+from liaison.core.errors import InvalidInput, VersionConflict
+from liaison.core.forms import apply_domain_errors
 from liaison.deputies import selectors as deputy_selectors
 
 from . import selectors, services
@@ -69,16 +70,6 @@ def station_detail(request: HttpRequest, actor: Actor, station_id: int) -> HttpR
 _FIELD_KEYS = {"parent_id": "parent", "non_field_errors": None}
 
 
-def _apply_errors(form: Any, error: DomainError) -> None:
-    """Put a service's field errors next to the fields (the rest above the form)."""
-    for key, texts in error.fields.items():
-        name = _FIELD_KEYS.get(key, key)
-        for text in texts:
-            form.add_error(name if name in form.fields else None, text)
-    if not error.fields:
-        form.add_error(None, error.message)
-
-
 def _values(form: StationForm) -> dict[str, Any]:
     """The form's cleaned fields as the service's keyword arguments."""
     data = dict(form.cleaned_data)
@@ -107,7 +98,7 @@ def station_create(request: HttpRequest, actor: Actor) -> HttpResponse:
             try:
                 station = services.station_create(actor=actor, **_values(form))
             except InvalidInput as exc:
-                _apply_errors(form, exc)
+                apply_domain_errors(form, exc, _FIELD_KEYS)
             else:
                 messages.success(request, _("已新建站点“%(name)s”。") % {"name": station.name})
                 return redirect("stations:detail", station_id=station.pk)
@@ -162,7 +153,7 @@ def station_edit(request: HttpRequest, actor: Actor, station_id: int) -> HttpRes
                     station = selectors.station_get(actor=actor, station_id=station_id)
                     form = _station_form(actor, station)
                 except InvalidInput as exc:
-                    _apply_errors(form, exc)
+                    apply_domain_errors(form, exc, _FIELD_KEYS)
                 else:
                     messages.success(request, _("站点信息已保存。"))
                     return redirect("stations:detail", station_id=station.pk)
@@ -172,7 +163,7 @@ def station_edit(request: HttpRequest, actor: Actor, station_id: int) -> HttpRes
                 try:
                     services.station_rule_add(actor=actor, station=station, **rule_form.cleaned_data)
                 except InvalidInput as exc:
-                    _apply_errors(rule_form, exc)
+                    apply_domain_errors(rule_form, exc, _FIELD_KEYS)
                 else:
                     messages.success(request, _("已添加上墙制度。"))
                     return redirect("stations:edit", station_id=station.pk)
