@@ -16,11 +16,17 @@ urlpatterns = [
     path("manage/", include("liaison.receptions.urls_desk")),
     path("manage/", include("liaison.receptions.urls_requests")),
     path("manage/", include("liaison.receptions.urls_bookings")),
+    path("manage/", include("liaison.cases.urls_manage")),
+    path("manage/", include("liaison.cases.urls_department")),
     path("my/", include("liaison.receptions.urls_deputy")),
     path("my/", include("liaison.receptions.urls_checkin")),
+    path("my/", include("liaison.cases.urls_deputy")),
+    path("cases/files/", include("liaison.cases.urls_files")),
+    path("open311/v2/", include("liaison.cases.urls_open311")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("liaison.receptions.urls_public")),
+    path("", include("liaison.cases.urls_public")),
     path("", include("liaison.portal.urls")),
 ]
 

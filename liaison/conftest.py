@@ -15,6 +15,14 @@ def world(db: None) -> World:
     return build_world()
 
 
+@pytest.fixture
+def case_world(world: World) -> World:
+    """The persona network with cases at 千峰, 兴华 and 义宁 and referrals to two departments."""
+    from liaison.testing.case_world import build_case_world
+
+    return build_case_world(world)
+
+
 @pytest.fixture(autouse=True)
 def _chinese_by_default() -> None:
     translation.activate("zh-hans")

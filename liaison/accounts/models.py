@@ -100,6 +100,8 @@ class RoleGrant(TimeStampedModel):
         User, verbose_name=_("授予人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+    # A department's lead handler (牵头负责人): the second rung of the overdue escalation ladder.
+    is_lead = models.BooleanField(_("牵头负责人"), default=False)
 
     objects = RoleGrantQuerySet.as_manager()
 

@@ -6,3 +6,20 @@ class CasesConfig(AppConfig):
     name = "liaison.cases"
     label = "cases"
     verbose_name = _("群众诉求")
+
+    def ready(self) -> None:
+        from liaison.core.audit import register_action_labels
+
+        from .choices import EventKind
+
+        # Every timeline event is also an audit row named after it ("case.referred" ...).
+        register_action_labels({f"case.{kind.value}": kind.label for kind in EventKind})
+        register_action_labels(
+            {
+                "case.reveal": _("查看群众完整联系方式"),
+                "case.export": _("导出诉求清单"),
+                "routing_rule.created": _("新增交办规则"),
+                "routing_rule.deleted": _("删除交办规则"),
+                "case_category.changed": _("修改诉求类别"),
+            }
+        )

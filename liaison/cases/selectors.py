@@ -1,16 +1,310 @@
-"""Reads of cases shared by the back office, exports and the API."""
+"""Reads of cases shared by pages, the API, exports and the deadline sweep: every one starts
+from `visible_to(actor)` (ARCHITECTURE.md rule 4)."""
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
+from django.db import connection
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from liaison.core.clock import now, today
+from liaison.core.errors import Forbidden, NotFound
+from liaison.core.jurisdiction import get_visible
+from liaison.deputies.models import Assignment, Deputy
+from liaison.organization.models import Department, Region
 from liaison.stations.models import Station
 
-from .models import Case
+from . import codes
+from .choices import OPEN_STATUSES, CaseStatus
+from .models import Case, CaseCategory, CaseEvent, CaseFollower, Referral, RoutingRule
+
+# Orderings a caller may ask for (SECURITY.md S15: never an arbitrary field).
+CASE_ORDERINGS = {
+    "-created_at": ("-created_at", "-id"),
+    "created_at": ("created_at", "id"),
+    "due_date": ("due_date", "id"),
+    "-due_date": ("-due_date", "-id"),
+    "-updated_at": ("-updated_at", "-id"),
+}
+
+
+@dataclass(frozen=True)
+class CaseFilters:
+    """The staff case list's filters; every field optional (None: no filter)."""
+
+    status: str | None = None
+    kind: str | None = None
+    category: str | None = None  # a category code
+    region_id: int | None = None
+    station_id: int | None = None
+    deputy_id: int | None = None
+    department_id: int | None = None
+    overdue: bool | None = None
+    escalated: bool | None = None
+    open_only: bool | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    q: str | None = None  # a tracking code or words of the title
+    ordering: str = "-created_at"
+
+
+def case_list(*, actor: Any, filters: CaseFilters | None = None, action: str = "view") -> QuerySet[Case]:
+    """The actor's cases, filtered and ordered, with what a list row shows already joined."""
+    f = filters or CaseFilters()
+    qs = Case.objects.visible_to(actor, action)
+    if f.status:
+        qs = qs.filter(status=f.status)
+    if f.open_only:
+        qs = qs.filter(status__in=OPEN_STATUSES)
+    if f.kind:
+        qs = qs.filter(kind=f.kind)
+    if f.category:
+        qs = qs.filter(category__code=f.category)
+    if f.region_id:
+        path = Region.objects.filter(pk=f.region_id).values_list("path", flat=True).first()
+        if path is None:
+            return qs.none()
+        from liaison.organization.models import subtree_range
+
+        low, high = subtree_range(path)
+        qs = qs.filter(region_path__gte=low, region_path__lt=high)
+    if f.station_id:
+        qs = qs.filter(station_id=f.station_id)
+    if f.deputy_id:
+        qs = qs.filter(deputy_id=f.deputy_id)
+    if f.department_id:
+        qs = qs.filter(Exists(Referral.objects.filter(case=OuterRef("pk"), department_id=f.department_id)))
+    if f.overdue is not None:
+        qs = qs.filter(is_overdue=f.overdue)
+    if f.escalated is not None:
+        qs = qs.filter(is_escalated=f.escalated)
+    if f.date_from:
+        qs = qs.filter(created_at__date__gte=f.date_from)
+    if f.date_to:
+        qs = qs.filter(created_at__date__lte=f.date_to)
+    if f.q:
+        text = f.q.strip()[:50]
+        code = codes.normalize_tracking_code(text)
+        qs = qs.filter(Q(tracking_code=code) | Q(title__icontains=text)) if code else qs.filter(title__icontains=text)
+    order = CASE_ORDERINGS.get(f.ordering, CASE_ORDERINGS["-created_at"])
+    return qs.select_related("category", "region", "station", "deputy", "department").order_by(*order)
+
+
+def case_get(*, actor: Any, case_id: Any, action: str = "view") -> Case:
+    """One case by id: 404 outside the actor's reach, 403 when visible but `action` is not allowed."""
+    case = get_visible(
+        Case.objects.visible_to(actor, "view").select_related("category", "region", "station", "deputy", "department"),
+        case_id,
+    )
+    if action != "view" and not Case.objects.visible_to(actor, action).filter(pk=case.pk).exists():
+        raise Forbidden()
+    return case
+
+
+def referral_queue(
+    *, actor: Any, status: str | None = None, overdue: bool | None = None, open_only: bool = True
+) -> QuerySet[Referral]:
+    """A department handler's referrals, soonest deadline first."""
+    qs = Referral.objects.visible_to(actor, "handle")
+    if open_only:
+        qs = qs.filter(status__in=("pending", "accepted"))
+    if status:
+        qs = qs.filter(status=status)
+    if overdue is True:
+        qs = qs.filter(due_date__lt=today())
+    elif overdue is False:
+        qs = qs.filter(due_date__gte=today())
+    return qs.select_related("case", "case__category", "case__region", "department").order_by("due_date", "id")
+
+
+def referral_get(*, actor: Any, referral_id: Any, action: str = "handle") -> Referral:
+    """One referral by id for its department's handler (or the office deciding an extension)."""
+    return get_visible(
+        Referral.objects.visible_to(actor, action).select_related("case", "case__category", "department"), referral_id
+    )
+
+
+def case_timeline(*, case: Case, public_only: bool) -> list[CaseEvent]:
+    """The case's events in order; residents see only the public ones."""
+    qs = case.events.all()
+    if public_only:
+        qs = qs.filter(is_public=True)
+    return list(qs.order_by("at", "id"))
+
+
+@dataclass(frozen=True)
+class Ticket:
+    """A resident's proven hold on a case: the case (after merges) and the follower row, if any."""
+
+    case: Case
+    follower: CaseFollower | None
+    tracking_code: str
+
+    @property
+    def is_filer(self) -> bool:
+        return self.follower is None
+
+
+def track_lookup(*, tracking_code: str, secret: str) -> Ticket:
+    """The case a tracking code and secret open, or NotFound for any mismatch (never which)."""
+    code = codes.normalize_tracking_code(tracking_code)
+    if not code or not secret:
+        raise NotFound()
+    case = Case.objects.filter(tracking_code=code).select_related("category", "region", "station").first()
+    follower = None
+    if case is not None:
+        if not codes.secret_matches(code, secret, case.secret_hash):
+            raise NotFound()
+    else:
+        follower = CaseFollower.objects.filter(tracking_code=code).select_related("case").first()
+        if follower is None or not codes.secret_matches(code, secret, follower.secret_hash):
+            raise NotFound()
+        case = follower.case
+    # A merged duplicate answers with the case it was merged into.
+    hops = 0
+    while case.merged_into_id is not None and hops < 5:
+        case = Case.objects.select_related("category", "region", "station").get(pk=case.merged_into_id)
+        hops += 1
+    return Ticket(case=case, follower=follower, tracking_code=code)
+
+
+def ticket_for_session(*, case_id: int, follower_id: int | None, tracking_code: str) -> Ticket | None:
+    """Rebuild a ticket remembered in the resident's session (after a successful lookup)."""
+    case = Case.objects.filter(pk=case_id).select_related("category", "region", "station").first()
+    if case is None:
+        return None
+    follower = None
+    if follower_id is not None:
+        follower = CaseFollower.objects.filter(pk=follower_id, case=case).first()
+        if follower is None:
+            return None
+    return Ticket(case=case, follower=follower, tracking_code=tracking_code)
+
+
+def cases_of_resident(*, user: Any) -> QuerySet[Case]:
+    """A signed-in resident's own cases: filed by him or followed."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return Case.objects.none()
+    followed = CaseFollower.objects.filter(case=OuterRef("pk"), user=user)
+    return (
+        Case.objects.filter(Q(resident_user=user) | Q(Exists(followed)))
+        .select_related("category", "station")
+        .order_by("-created_at", "-id")
+    )
+
+
+def cases_of_phone(*, phone: str) -> QuerySet[Case]:
+    """The cases filed or followed with this phone (after a one-time code proved it)."""
+    key = codes.phone_hash(phone)
+    if not key:
+        return Case.objects.none()
+    followed = CaseFollower.objects.filter(case=OuterRef("pk"), phone_hash=key)
+    return (
+        Case.objects.filter(Q(resident_phone_hash=key) | Q(Exists(followed)))
+        .select_related("category", "station")
+        .order_by("-created_at", "-id")
+    )
+
+
+def active_categories() -> QuerySet[CaseCategory]:
+    return CaseCategory.objects.filter(is_active=True).order_by("sort_order", "code")
+
+
+@dataclass(frozen=True)
+class RoutingSuggestion:
+    """Where a new case most likely belongs; staff confirm or change it."""
+
+    station: Station | None
+    deputies: tuple[Deputy, ...]
+    department: Department | None
+
+
+def _ancestor_ids(region: Region) -> list[int]:
+    from liaison.organization.models import PATH_SEGMENT
+
+    return [int(region.path[i : i + PATH_SEGMENT]) for i in range(0, len(region.path), PATH_SEGMENT)]
+
+
+def suggest_station(region: Region) -> Station | None:
+    """The nearest published station: in the region itself, else in the closest region above."""
+    ids = _ancestor_ids(region)
+    rows = list(
+        Station.objects.filter(region_id__in=ids, is_published=True)
+        .exclude(kind="point")
+        .values_list("pk", "region_id")
+    )
+    if not rows:
+        rows = list(Station.objects.filter(region_id__in=ids, is_published=True).values_list("pk", "region_id"))
+    if not rows:
+        return None
+    depth = {rid: i for i, rid in enumerate(ids)}
+    best = max(rows, key=lambda r: (depth.get(r[1], -1), -r[0]))
+    return Station.objects.get(pk=best[0])
+
+
+def suggest_department(category: CaseCategory | None, region: Region) -> Department | None:
+    """The department of the routing rule for this category in the closest region up the tree."""
+    if category is None:
+        return None
+    ids = _ancestor_ids(region)
+    rules = list(
+        RoutingRule.objects.filter(category=category, region_id__in=ids, department__is_active=True).select_related(
+            "department"
+        )
+    )
+    if not rules:
+        return None
+    depth = {rid: i for i, rid in enumerate(ids)}
+    return max(rules, key=lambda r: depth.get(r.region_id, -1)).department
+
+
+def routing_suggestion(
+    *, category: CaseCategory | None, region: Region, station: Station | None = None
+) -> RoutingSuggestion:
+    """Suggested station, deputies (assigned there now) and department for a case."""
+    station = station or suggest_station(region)
+    deputies: tuple[Deputy, ...] = ()
+    if station is not None:
+        on = today()
+        ids = Assignment.objects.filter(
+            Q(end__isnull=True) | Q(end__gte=on), station=station, start__lte=on, deputy__is_active=True
+        ).values_list("deputy_id", flat=True)
+        deputies = tuple(Deputy.objects.filter(pk__in=list(ids)).order_by("name")[:10])
+    return RoutingSuggestion(station=station, deputies=deputies, department=suggest_department(category, region))
+
+
+SIMILAR_WINDOW_DAYS = 90
+
+
+def similar_open_cases(
+    *, category: CaseCategory | None, region: Region, title: str, exclude_id: int | None = None, limit: int = 5
+) -> list[Case]:
+    """Open cases of the same category in the same region (community or township), filed in the
+    last 90 days: candidates for "me too". On PostgreSQL the closest titles come first (trigram
+    similarity over the indexed candidates); elsewhere the newest."""
+    if category is None:
+        return []
+    since = now() - dt.timedelta(days=SIMILAR_WINDOW_DAYS)
+    qs = Case.objects.filter(category=category, region=region, status__in=OPEN_STATUSES, created_at__gte=since).exclude(
+        status=CaseStatus.SUBMITTED, info_requested=True
+    )
+    if exclude_id:
+        qs = qs.exclude(pk=exclude_id)
+    if connection.vendor == "postgresql" and title:
+        from django.contrib.postgres.search import TrigramSimilarity
+
+        qs = qs.annotate(similarity=TrigramSimilarity("title", title)).order_by("-similarity", "-created_at")
+    else:
+        qs = qs.order_by("-created_at")
+    return list(qs.select_related("region")[:limit])
 
 
 def case_of_station(*, station: Station, case_id: Any) -> Case | None:
-    """The case with this id at this station (None for another station's case or junk)."""
+    """The case with this id at this station (None for another station's case or junk): a
+    walk-in entry may link to a case the station already holds."""
     try:
         pk = int(case_id)
     except (TypeError, ValueError, OverflowError):

@@ -197,3 +197,21 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+
+class RateBucket(models.Model):
+    """How often one client did one thing in one time window (core.ratelimit): a row per
+    (key, window), incremented atomically, so the count is exact across workers."""
+
+    key = models.CharField(max_length=128)
+    window_start = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("频率计数")
+        verbose_name_plural = _("频率计数")
+        constraints = [models.UniqueConstraint(fields=["key", "window_start"], name="rate_bucket_unique")]
+        indexes = [models.Index(fields=["window_start"], name="rate_bucket_window")]
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.window_start:%H:%M} {self.count}"

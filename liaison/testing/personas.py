@@ -60,6 +60,10 @@ class World:
     constituencies: dict[str, Constituency] = field(default_factory=dict)
     users: dict[str, User | None] = field(default_factory=dict)
     assignments: dict[str, Assignment] = field(default_factory=dict)
+    # Filled by liaison.testing.case_world.build_case_world (the `case_world` fixture).
+    cases: dict[str, Any] = field(default_factory=dict)
+    referrals: dict[str, Any] = field(default_factory=dict)
+    secrets: dict[str, str] = field(default_factory=dict)
 
     def token(self, persona: str) -> str | None:
         """A fresh API token for the persona (None for anonymous), without a password check."""

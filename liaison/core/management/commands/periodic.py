@@ -13,6 +13,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django_tasks.base import Task
 
+from liaison.cases.tasks import cases_retention, cases_sweep
 from liaison.core.tasks import deliver_notifications, housekeeping
 from liaison.receptions.checkin_tasks import receptions_mark_missed_duties
 from liaison.receptions.reminders import send_reminders
@@ -24,6 +25,8 @@ SCHEDULE: list[Task[[], Any]] = [
     send_reminders,
     deliver_notifications,
     extend_sessions,
+    cases_sweep,
+    cases_retention,
 ]
 
 

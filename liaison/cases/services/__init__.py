@@ -1,0 +1,71 @@
+"""Every write to cases: intake, the back office's workflow, the department's referral
+actions, the resident's acts on a tracked case, and the scheduled sweeps."""
+
+from .intake import CaseInput, Submission, case_create_from_walk_in, case_file_for_resident, case_join, case_submit
+from .referrals import (
+    referral_accept,
+    referral_cancel,
+    referral_decide_extension,
+    referral_reply,
+    referral_request_extension,
+    referral_return,
+)
+from .resident import case_comment, case_provide_info, case_rate, case_withdraw
+from .sweep import anonymise_closed_cases, close_unrated, sweep_deadlines, tidy_intake
+from .workflow import (
+    case_accept,
+    case_answer,
+    case_answer_on_spot,
+    case_assign,
+    case_assign_bulk,
+    case_decline,
+    case_escalate,
+    case_merge,
+    case_note,
+    case_publish,
+    case_refer,
+    case_request_info,
+    case_reveal,
+    case_transfer,
+    case_unpublish,
+    meeting_record,
+)
+
+__all__ = [
+    "CaseInput",
+    "Submission",
+    "anonymise_closed_cases",
+    "case_accept",
+    "case_answer",
+    "case_answer_on_spot",
+    "case_assign",
+    "case_assign_bulk",
+    "case_comment",
+    "case_create_from_walk_in",
+    "case_decline",
+    "case_escalate",
+    "case_file_for_resident",
+    "case_join",
+    "case_merge",
+    "case_note",
+    "case_provide_info",
+    "case_publish",
+    "case_rate",
+    "case_refer",
+    "case_request_info",
+    "case_reveal",
+    "case_submit",
+    "case_transfer",
+    "case_unpublish",
+    "case_withdraw",
+    "close_unrated",
+    "meeting_record",
+    "referral_accept",
+    "referral_cancel",
+    "referral_decide_extension",
+    "referral_reply",
+    "referral_request_extension",
+    "referral_return",
+    "sweep_deadlines",
+    "tidy_intake",
+]
