@@ -17,6 +17,7 @@ urlpatterns = [
     path("manage/", include("liaison.receptions.urls_requests")),
     path("manage/", include("liaison.receptions.urls_bookings")),
     path("manage/", include("liaison.cases.urls_manage")),
+    path("manage/", include("liaison.cases.urls_case")),
     path("manage/", include("liaison.cases.urls_department")),
     path("my/", include("liaison.receptions.urls_deputy")),
     path("my/", include("liaison.receptions.urls_checkin")),

@@ -10,4 +10,4 @@ def _pending(request: HttpRequest, **kwargs: object) -> HttpResponse:
     raise Http404
 
 
-urlpatterns = [path("cases/<int:case_id>/", _pending, name="detail")]
+urlpatterns = [path("cases/", _pending, name="list")]

@@ -12,6 +12,7 @@ import hashlib
 import math
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import connection, transaction
 
 from .clock import now
@@ -39,6 +40,8 @@ def bucket_key(scope: str, client: str) -> str:
 
 def hit(scope: str, client: str, *, limit: int, window_seconds: int) -> Verdict:
     """Count one hit of `client` in `scope`; refused once the window holds more than `limit`."""
+    if getattr(settings, "LIAISON_RATE_LIMITS_DISABLED", False):
+        return Verdict(allowed=True, count=0, retry_after=0)
     at = now()
     start = _window(at, window_seconds)
     key = bucket_key(scope, client)
@@ -57,6 +60,8 @@ def hit(scope: str, client: str, *, limit: int, window_seconds: int) -> Verdict:
 
 def peek(scope: str, client: str, *, limit: int, window_seconds: int) -> Verdict:
     """Whether `client` is already over the limit, without counting a hit."""
+    if getattr(settings, "LIAISON_RATE_LIMITS_DISABLED", False):
+        return Verdict(allowed=True, count=0, retry_after=0)
     at = now()
     start = _window(at, window_seconds)
     count = (

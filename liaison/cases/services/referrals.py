@@ -285,6 +285,6 @@ def _tell_office_users(case: Case, *, subject: str, body: str, dedupe: str) -> N
         triage_users(case),
         subject=subject,
         body=body[:500],
-        link=reverse("cases_manage:detail", args=[case.pk]),
+        link=reverse("cases_case:detail", args=[case.pk]),
         dedupe=dedupe,
     )
