@@ -61,6 +61,13 @@ class SensitiveLogScanner(logging.Handler):
 
 
 @pytest.fixture(autouse=True)
+def _private_case_files(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Case attachments written by a test go to a temporary directory, never var/."""
+    django_settings = request.getfixturevalue("settings")
+    django_settings.CASE_FILES_DIR = str(tmp_path_factory.mktemp("case_files"))
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache() -> None:
     """Each test starts with an empty cache: a cached value (a public total, the regions with
     stations) must never carry one test's database ids into the next."""

@@ -112,7 +112,11 @@ def _fresh_artifacts(request: pytest.FixtureRequest) -> None:
 
 @pytest.fixture
 def world(transactional_db: None) -> World:
-    """The persona network, committed so that the live server's thread sees it."""
+    """The persona network, committed so that the live server's thread sees it (with the case
+    categories a previous transactional test's flush removed)."""
+    from liaison.testing.case_world import ensure_categories
+
+    ensure_categories()
     return build_world()
 
 

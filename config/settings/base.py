@@ -239,3 +239,15 @@ NOTIFICATION_SENDERS = {
     "wechat": "liaison.core.notify.ConsoleSender",
     "in_app": "liaison.core.notify.InAppSender",
 }
+
+# Cases (liaison.cases). Attachments live in this private directory (no URL serves it; downloads
+# go through a permission-checking view).
+CASE_FILES_DIR = Path(os.environ.get("LIAISON_CASE_FILES_DIR", VAR_DIR / "case_files"))
+# Days after closure until a case's personal data is anonymised (SECURITY.md S25; the
+# personal-information notice residents read states it).
+LIAISON_CASE_RETENTION_DAYS = int(os.environ.get("LIAISON_CASE_RETENTION_DAYS", 730))
+# Days an answer waits for the resident's rating before the case closes as unrated.
+LIAISON_CASE_AUTO_CLOSE_DAYS = int(os.environ.get("LIAISON_CASE_AUTO_CLOSE_DAYS", 15))
+# Working days past a referral's deadline at which the department's lead handler, then the
+# office (督办), are told; the handler is told on the first overdue day.
+LIAISON_REFERRAL_LADDER = (2, 5)

@@ -94,6 +94,8 @@ class CaseQuerySet(models.QuerySet["Case"]):
         and station staff only. "answer": triage plus the assigned deputy. Sponsors see none:
         cases hold residents' personal data, and a sponsor's view is the dashboard.
         """
+        if action not in ("view", "answer", "triage"):
+            return self.none()
         if actor.is_system_admin:
             return self.all()
         q = Q(pk__in=[])
@@ -106,8 +108,6 @@ class CaseQuerySet(models.QuerySet["Case"]):
             q |= Q(deputy_id__in=actor.deputy_ids)
         if action == "view" and actor.department_ids:
             q |= Q(Exists(Referral.objects.filter(case=OuterRef("pk"), department_id__in=actor.department_ids)))
-        if action not in ("view", "answer", "triage"):
-            return self.none()
         return self.filter(q)
 
     def open(self) -> CaseQuerySet:

@@ -145,7 +145,9 @@ class Ticket:
 
     @property
     def is_filer(self) -> bool:
-        return self.follower is None
+        # The filer of a merged duplicate holds the duplicate's code, which opens the surviving
+        # case: he follows that case but did not file it (he may not rate or withdraw it).
+        return self.follower is None and self.case.tracking_code == self.tracking_code
 
 
 def track_lookup(*, tracking_code: str, secret: str) -> Ticket:

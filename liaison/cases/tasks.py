@@ -17,7 +17,19 @@ def cases_sweep() -> dict[str, int]:
 
 @task()
 def cases_retention() -> dict[str, int]:
-    """Anonymise old closed cases (S25) and forget stale idempotency answers and recovery codes."""
+    """Anonymise old closed cases (S25), forget stale idempotency answers and recovery codes, and
+    remove attachment files a rolled-back transaction left behind."""
+    from .attachments import tidy_orphan_files
+
     counts = tidy_intake()
     counts["anonymised"] = anonymise_closed_cases()
+    counts["orphan_files"] = tidy_orphan_files()
     return counts
+
+
+@task()
+def cases_export(job_id: int) -> None:
+    """Write the staff case list workbook for its job."""
+    from .exports import run_case_export
+
+    run_case_export(job_id)

@@ -1,13 +1,9 @@
-"""Routes of cases (cases_files): placeholder until its views land."""
+"""Routes of cases (cases_files): attachment downloads through a permission-checking view."""
 
-from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import path
+
+from . import views_files
 
 app_name = "cases_files"
 
-
-def _pending(request: HttpRequest, **kwargs: object) -> HttpResponse:
-    raise Http404
-
-
-urlpatterns = [path("<int:attachment_id>/", _pending, name="download")]
+urlpatterns = [path("<int:attachment_id>/", views_files.download, name="download")]

@@ -52,7 +52,8 @@ def hit(scope: str, client: str, *, limit: int, window_seconds: int) -> Verdict:
         f"ON CONFLICT (key, window_start) DO UPDATE SET count = {table}.count + 1 RETURNING count"
     )
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(sql, [key, start])
+        # Adapted as the ORM writes it (SQLite stores text), so `peek` and `tidy` find the row.
+        cursor.execute(sql, [key, connection.ops.adapt_datetimefield_value(start)])
         count = int(cursor.fetchone()[0])
     retry = math.ceil((start + dt.timedelta(seconds=window_seconds) - at).total_seconds())
     return Verdict(allowed=count <= limit, count=count, retry_after=max(1, retry))

@@ -8,11 +8,13 @@ from django_tasks import task
 
 from liaison.core.clock import now
 from liaison.core.jobs import jobs_tidy
+from liaison.core.ratelimit import tidy as ratelimit_tidy
 
 
 @task()
 def housekeeping() -> dict[str, int]:
-    """Delete expired sessions, API tokens expired for a day, and old jobs with their files."""
+    """Delete expired sessions, API tokens expired for a day, old jobs with their files, and
+    finished rate-limit windows."""
     from datetime import timedelta
 
     from django.apps import apps
@@ -22,7 +24,8 @@ def housekeeping() -> dict[str, int]:
     cutoff = now() - timedelta(days=1)
     tokens, _ = ApiToken.objects.filter(expires_at__lt=cutoff).delete()
     jobs = jobs_tidy(keep_for=settings.JOB_RETENTION, stuck_after=settings.JOB_STUCK_AFTER)
-    return {"sessions": sessions, "tokens": tokens, **jobs}
+    buckets = ratelimit_tidy()
+    return {"sessions": sessions, "tokens": tokens, "rate_buckets": buckets, **jobs}
 
 
 @task()

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from itertools import cycle
+from typing import TYPE_CHECKING
 
 from django.db import models, transaction
 
@@ -31,6 +32,9 @@ from liaison.stations.choices import PartnerKind, StationKind, StationRoleKind
 from liaison.stations.models import Partner, Sponsor, Station, StationRole, StationRule
 
 from . import data as d
+
+if TYPE_CHECKING:
+    from liaison.receptions.models import WalkIn as WalkInModel
 
 # Bulk inserts run in this order so that every row's foreign keys already have ids.
 FLUSH_ORDER = (
@@ -90,6 +94,9 @@ def load_demo(*, password: str | None = None) -> LoadResult:
             builder.build()
             result = LoadResult(created=True, password_changed=True, reused_usernames=tuple(builder.reused_usernames))
         load_receptions_demo()
+        from .cases_demo import load_cases_demo
+
+        load_cases_demo(password=password or d.DEFAULT_PASSWORD)
         return result
 
 
@@ -97,8 +104,6 @@ def load_receptions_demo() -> None:
     """Reception days [seeds 000, 003]: 千峰's station on 双周三 with at least three deputies, 庄子乡's
     stations on the first Friday, from three months ago to a year ahead; past sessions of 千峰
     have check-ins, one missed duty and two walk-ins with their cases. Idempotent."""
-    from liaison.cases.choices import CaseStatus, Channel
-    from liaison.cases.models import Case
     from liaison.core.clock import now
     from liaison.receptions.choices import CheckInMethod, DutyStatus, SchedulePreset, SessionStatus
     from liaison.receptions.holidays import seed_workday_overrides
@@ -156,27 +161,33 @@ def load_receptions_demo() -> None:
             ("王大爷", "13800000101", "小区加装电梯的补贴怎么申请？", "代表当场讲解了申请流程，并留下联系方式跟进。"),
             ("", "", "千峰南路路口早晚高峰拥堵，建议增设信号灯。", "登记转交街道城管科，答复后告知群众。"),
         )
+        from liaison.accounts.jurisdiction import jurisdiction_for
+        from liaison.receptions.services_walkin import walk_in_record
+
+        actor = jurisdiction_for(recorder)
         for session, (name, phone, matter, action) in zip(past[-2:], visits, strict=False):
-            case = Case.objects.create(
-                station=qianfeng,
-                channel=Channel.WALK_IN,
-                title=matter[:30],
-                description=matter,
-                status=CaseStatus.SUBMITTED,
-                resident_name=name,
-                resident_phone=phone,
-                created_by=recorder,
-            )
-            walk_in = WalkIn.objects.create(
+            # Through the register's service, so each visitor gets a case with a real timeline.
+            walk_in = walk_in_record(
+                actor=actor,
                 session=session,
-                recorded_by=recorder,
-                name=name,
-                phone=phone,
                 matter=matter,
                 action_taken=action,
-                case=case,
+                name=name,
+                phone=phone,
+                deputy_ids=list(session.duties.values_list("deputy_id", flat=True)[:2]),
             )
-            walk_in.deputies.set(session.duties.values_list("deputy_id", flat=True)[:2])
+            backdate_walk_in(walk_in, session.starts_at + dt.timedelta(minutes=20))
+
+
+def backdate_walk_in(walk_in: WalkInModel, at: dt.datetime) -> None:
+    """Move a walk-in recorded now (and its new case's timeline) back to the session it belongs to."""
+    from liaison.demo.cases_demo import age_case
+    from liaison.receptions.models import WalkIn
+
+    delta = walk_in.created_at - at
+    WalkIn.objects.filter(pk=walk_in.pk).update(created_at=at, updated_at=at)
+    if walk_in.case_id is not None:
+        age_case(walk_in.case_id, delta)
 
 
 def demo_set_passwords(*, password: str) -> int:
@@ -482,7 +493,7 @@ class DemoBuilder:
             .values_list("user__username", "role", "region__code", "station__name", "department__name")
         )
         for account in d.ACCOUNTS:
-            grant = RoleGrant(user=self.users[account.username], role=account.role)
+            grant = RoleGrant(user=self.users[account.username], role=account.role, is_lead=account.is_lead)
             if account.scope.startswith("station:"):
                 grant.station = self.stations[account.scope.removeprefix("station:")]
             elif account.scope.startswith("department:"):

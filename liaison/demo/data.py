@@ -300,7 +300,12 @@ DEPARTMENTS = {
         ("万柏林区民政局", "民政局"),
         ("万柏林区教育局", "教育局"),
     ),
-    XIUSHUI: (("修水县住房和城乡建设局", "住建局"), ("修水县城市管理局", "城管局"), ("修水县教育体育局", "教体局")),
+    XIUSHUI: (
+        ("修水县住房和城乡建设局", "住建局"),
+        ("修水县城市管理局", "城管局"),
+        ("修水县教育体育局", "教体局"),
+        ("修水县交通运输局", "交通局"),
+    ),
     KUANCHENG: (("宽城区住房和城乡建设局", "住建局"), ("宽城区民政局", "民政局")),
     YUCI: (("榆次区农业农村局", "农业农村局"),),
     DAOLI: (("道里区住房和城乡建设局", "住建局"), ("道里区城市管理局", "城管局")),
@@ -318,6 +323,8 @@ class Account:
     display_name: str
     role: str
     scope: str = ""  # a region code, "station:<key>" or "department:<name>"
+    # A department's lead handler (牵头负责人): told when a referral is overdue for days.
+    is_lead: bool = False
 
 
 ACCOUNTS = (
@@ -330,6 +337,9 @@ ACCOUNTS = (
     Account("deputy1", "", "deputy"),  # takes the name of the deputy it is linked to
     Account("dept1", "王海涛", "department_handler", "department:万柏林区住房和城乡建设局"),
     Account("dept2", "陈立新", "department_handler", "department:万柏林区城市管理局"),
+    Account("dept1lead", "刘振华", "department_handler", "department:万柏林区住房和城乡建设局", is_lead=True),
+    Account("dept3", "徐晓燕", "department_handler", "department:修水县住房和城乡建设局"),
+    Account("dept4", "邱建明", "department_handler", "department:修水县交通运输局"),
     Account("leader1", "周建国", "sponsor", "station:qianfeng"),
     Account("resident1", "马秀兰", "resident"),
     Account("resident2", "杨文斌", "resident"),

@@ -16,8 +16,21 @@ from liaison.cases.services import CaseInput, case_accept, case_assign, case_ref
 from .personas import RESIDENT_PHONE, World
 
 
+def ensure_categories() -> None:
+    """The starting categories of migration 0002: a transactional test's flush removes them."""
+    import importlib
+
+    from django.apps import apps
+
+    from liaison.cases.models import CaseCategory
+
+    if not CaseCategory.objects.exists():
+        importlib.import_module("liaison.cases.migrations.0002_categories_and_trigram").add_categories(apps, None)
+
+
 def build_case_world(w: World) -> World:
     """Add the cases, referrals and secrets to `w` and return it."""
+    ensure_categories()
     officer = jurisdiction_for(w.users["officer"])
 
     def submit(key: str, station: str, persona: str | None, **extra: object) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -135,6 +135,9 @@ def _text(value: Any, *, multiline: bool, limit: int, name: str, errors: dict[st
         text = clean_text(value) if multiline else clean_line(value)
     except ValidationError as exc:
         errors[name] = list(exc.messages)
+        return ""
+    except ValueError as exc:  # clean_text/clean_line refuse control characters with a ValueError
+        errors[name] = [str(exc)]
         return ""
     if len(text) > limit:
         errors[name] = [_("不能超过 %(n)d 个字（现有 %(m)d 个）。") % {"n": limit, "m": len(text)}]
@@ -289,6 +292,43 @@ def _replay(record: IdempotencyRecord, fingerprint: str) -> Submission:
     )
 
 
+def _once(
+    *, scope: str, key: str, data: CaseInput, uploads: Sequence[CleanUpload], create: Callable[[], tuple[Case, str]]
+) -> Submission:
+    """Run `create` (which writes the case in the caller's transaction) once per idempotency key:
+    a retry within 24 hours gets the first answer; the same key with other content is a 422."""
+    key = (key or "").strip()[:128]
+    data.attachment_names = [u.original_name for u in uploads]
+    fingerprint = data.fingerprint()
+    since = now() - dt.timedelta(hours=IDEMPOTENCY_HOURS)
+    if key:
+        existing = (
+            IdempotencyRecord.objects.filter(scope=scope, key=key, created_at__gte=since).select_related("case").first()
+        )
+        if existing is not None:
+            return _replay(existing, fingerprint)
+    try:
+        with transaction.atomic():
+            record = None
+            if key:
+                # Claim the key first: a concurrent twin blocks here and then sees our row.
+                IdempotencyRecord.objects.filter(scope=scope, key=key, created_at__lt=since).delete()
+                record = IdempotencyRecord.objects.create(scope=scope, key=key, body_hash=fingerprint)
+            case, secret = create()
+            if record is not None:
+                record.case = case
+                record.response = {"tracking_code": case.tracking_code, "secret": secret}
+                record.save(update_fields=["case", "response"])
+    except IntegrityError:
+        if not key:
+            raise
+        existing = IdempotencyRecord.objects.filter(scope=scope, key=key).select_related("case").first()
+        if existing is None or existing.case is None:
+            raise
+        return _replay(existing, fingerprint)
+    return Submission(case=case, tracking_code=case.tracking_code, secret=secret)
+
+
 def case_submit(
     *,
     actor: Any,
@@ -302,58 +342,31 @@ def case_submit(
     content is a 422."""
     if channel not in (Channel.ONLINE, Channel.APP, Channel.HOTLINE):
         raise InvalidInput(fields={"channel": [_("渠道不正确。")]})
-    key = (idempotency_key or "").strip()[:128]
-    data.attachment_names = [u.original_name for u in uploads]
-    fingerprint = data.fingerprint()
-    since = now() - dt.timedelta(hours=IDEMPOTENCY_HOURS)
-    if key:
-        existing = (
-            IdempotencyRecord.objects.filter(scope="case_submit", key=key, created_at__gte=since)
-            .select_related("case")
-            .first()
-        )
-        if existing is not None:
-            return _replay(existing, fingerprint)
     clean = clean_input(data)
-    try:
-        with transaction.atomic():
-            if key:
-                # Claim the key first: a concurrent twin blocks here and then sees our row.
-                IdempotencyRecord.objects.filter(scope="case_submit", key=key, created_at__lt=since).delete()
-                record = IdempotencyRecord.objects.create(scope="case_submit", key=key, body_hash=fingerprint)
-            case, secret = _new_case(
-                clean,
-                channel=channel,
-                status=CaseStatus.SUBMITTED,
-                created_by=None,
-                resident_user=_resident_user(actor),
-            )
-            first = event(case, kind=EventKind.SUBMITTED, actor=None, label=_("群众"), to_status=CaseStatus.SUBMITTED)
-            if uploads:
-                store_uploads(case=case, uploads=uploads, event=first, is_public=True)
-            if key:
-                record.case = case
-                record.response = {"tracking_code": case.tracking_code, "secret": secret}
-                record.save(update_fields=["case", "response"])
-    except IntegrityError:
-        if not key:
-            raise
-        existing = IdempotencyRecord.objects.filter(scope="case_submit", key=key).select_related("case").first()
-        if existing is None or existing.case is None:
-            raise
-        return _replay(existing, fingerprint)
-    return Submission(case=case, tracking_code=case.tracking_code, secret=secret)
+
+    def create() -> tuple[Case, str]:
+        case, secret = _new_case(
+            clean, channel=channel, status=CaseStatus.SUBMITTED, created_by=None, resident_user=_resident_user(actor)
+        )
+        first = event(case, kind=EventKind.SUBMITTED, actor=None, label=_("群众"), to_status=CaseStatus.SUBMITTED)
+        if uploads:
+            store_uploads(case=case, uploads=uploads, event=first, is_public=True)
+        return case, secret
+
+    return _once(scope="case_submit", key=idempotency_key, data=data, uploads=uploads, create=create)
 
 
 def case_file_for_resident(
-    *, actor: Any, data: CaseInput, channel: str, uploads: Sequence[CleanUpload] = ()
+    *, actor: Any, data: CaseInput, channel: str, uploads: Sequence[CleanUpload] = (), idempotency_key: str = ""
 ) -> Submission:
     """Staff file a case for a resident who came, called, wrote or was visited; it is accepted
-    at once, and the resident gets a printable receipt with the code and secret."""
+    at once, and the resident gets a printable receipt with the code and secret. A form token
+    as `idempotency_key` makes a double click file it once."""
     if channel not in STAFF_CHANNELS:
         raise InvalidInput(fields={"channel": [_("请选择来源：进站接待、电话、来信或走访。")]})
     clean = clean_input(data)
-    with transaction.atomic():
+
+    def create() -> tuple[Case, str]:
         case, secret = _new_case(
             clean, channel=channel, status=CaseStatus.ACCEPTED, created_by=user_of(actor), resident_user=None
         )
@@ -366,7 +379,11 @@ def case_file_for_resident(
         )
         if uploads:
             store_uploads(case=case, uploads=uploads, uploaded_by=user_of(actor), event=first, is_public=True)
-    return Submission(case=case, tracking_code=case.tracking_code, secret=secret)
+        return case, secret
+
+    # Scoped by the filing user, so two clerks can never collide on a token.
+    scope = f"case_file:{getattr(user_of(actor), 'pk', 0)}"[:32]
+    return _once(scope=scope, key=idempotency_key, data=data, uploads=uploads, create=create)
 
 
 @transaction.atomic

@@ -19,7 +19,7 @@ from liaison.receptions.holidays import WorkCalendar
 from ..choices import TERMINAL_STATUSES, CaseStatus, EventKind, Rating, ReferralStatus
 from ..deadlines import add_workdays, workdays_between
 from ..models import Case, CaseFollower, IdempotencyRecord, RecoveryCode, Referral
-from ._base import event, tell_users
+from ._base import event, tell_residents, tell_users
 from .intake import IDEMPOTENCY_HOURS
 from .referrals import _tell_office_users
 
@@ -158,7 +158,7 @@ def close_unrated(*, at: dt.datetime | None = None) -> int:
             if not updated:
                 continue
             case.refresh_from_db()
-            event(
+            row = event(
                 case,
                 kind=EventKind.CLOSED,
                 label=_("系统"),
@@ -166,6 +166,14 @@ def close_unrated(*, at: dt.datetime | None = None) -> int:
                 to_status=CaseStatus.CLOSED,
                 note=_("答复后 %(n)d 天未评价，自动办结。") % {"n": auto_close_days()},
                 data={"rating": Rating.UNRATED},
+            )
+            tell_residents(
+                case,
+                kind="closed",
+                event_id=row.pk,
+                subject=_("您的诉求已办结"),
+                body=_("您反映的“%(title)s”已办结（查询码 %(code)s）。如有新情况，欢迎再次反映。")
+                % {"title": case.title, "code": case.tracking_code},
             )
             closed += 1
     return closed

@@ -368,6 +368,7 @@ def case_transfer(
     if case.referrals.filter(status__in=(ReferralStatus.PENDING, ReferralStatus.ACCEPTED)).exists():
         raise IllegalState(_("交办办理中的诉求不能转办，请先撤销交办。"))
     old = {"region": case.region_id, "station": case.station_id}
+    before = case.status
     case = transition(
         case,
         expected_version=version,
@@ -386,6 +387,9 @@ def case_transfer(
         actor=actor,
         note=reason,
         is_public=True,
+        # An assigned case loses its deputy and goes back to accepted: the timeline says so.
+        from_status=before if case.status != before else "",
+        to_status=case.status if case.status != before else "",
         data={"from": old, "to": {"region": region.pk, "station": station.pk if station else None}},
     )
     return case
@@ -552,8 +556,8 @@ def case_unpublish(*, actor: Any, case: Case, reason: str) -> Case:
 
 
 def case_reveal(*, actor: Any, case: Case, reason: str, ip_address: str | None = None) -> dict[str, str]:
-    """The resident's full name and phone, for someone allowed to see them, with a reason; the
-    act is audited, and if the audit row cannot be written nothing is revealed (S19)."""
+    """The resident's full name, phone and address, for someone allowed to see them, with a
+    reason; the act is audited, and if the audit row cannot be written nothing is revealed (S19)."""
     if case.status not in OPEN_STATUSES or case.anonymised_at is not None:
         raise IllegalState(_("诉求已办结，不能再查看完整联系方式。"))
     require(can_reveal(actor, case), _("您无权查看群众的完整联系方式。"))
@@ -564,7 +568,10 @@ def case_reveal(*, actor: Any, case: Case, reason: str, ip_address: str | None =
             action="case.reveal",
             target=case,
             reason=reason,
-            changes={"fields": ["resident_name", "resident_phone"], "phone": mask_phone(case.resident_phone)},
+            changes={
+                "fields": ["resident_name", "resident_phone", "address"],
+                "phone": mask_phone(case.resident_phone),
+            },
             ip_address=ip_address,
         )
-    return {"name": case.resident_name, "phone": case.resident_phone}
+    return {"name": case.resident_name, "phone": case.resident_phone, "address": case.address}

@@ -31,6 +31,32 @@ PAGES = {
     "my/inbox/": {"anonymous": 302, "deputy": 200, "*": 403},
     "my/inbox/read/": {"*": 405},
     "my/checkin/<str:token>/": {"anonymous": 302, "*": 422},  # a junk code: "二维码无效"
+    # Attachments (an id nobody holds: 404 for everyone, never 403) and Open311 GeoReport v2.
+    "cases/files/<int:attachment_id>/": {"*": 404},
+    "open311/v2/discovery.<str:fmt>": {"*": 200},
+    "open311/v2/services.<str:fmt>": {"*": 200},
+    "open311/v2/services/<str:service_code>.<str:fmt>": {"*": 200},
+    "open311/v2/requests.<str:fmt>": {"*": 200},
+    "open311/v2/requests/<str:service_request_id>.<str:fmt>": {"*": 404},  # nothing published in the world
+    # The resident's case pages (no case in the world: a case id is 0, so 404 or back to /track/).
+    "cases/new/": {"*": 200},
+    "cases/similar/": {"*": 200},
+    "cases/<int:case_id>/join/": {"*": 404},
+    "cases/mine/": {"anonymous": 302, "*": 200},
+    "track/": {"*": 200},
+    "track/recover/": {"*": 200},
+    "track/<int:case_id>/": {"*": 303},
+    "stations/<int:station_id>/case-qr/": {"*": 200},
+    "deputies/<int:deputy_id>/case-qr/": {"*": 200},
+    # The deputy's own cases (liaison/cases/tests/test_deputy_cases.py): case id 0 is nobody's.
+    "my/cases/": {"anonymous": 302, "deputy": 200, "*": 403},
+    "my/cases/<int:case_id>/": {"anonymous": 302, "deputy": 404, "*": 403},
+    "my/cases/<int:case_id>/answer-on-spot/": {"*": 405},
+    "my/cases/<int:case_id>/answer/": {"*": 405},
+    "my/cases/<int:case_id>/request-info/": {"*": 405},
+    "my/cases/<int:case_id>/note/": {"*": 405},
+    "my/cases/<int:case_id>/meeting/": {"*": 405},
+    "my/cases/<int:case_id>/reveal/": {"*": 405},
 }
 
 PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
@@ -43,6 +69,11 @@ def _url(route: str, world: World) -> str:
         "deputy_id": world.deputies["qianfeng"].pk,
         "session_id": 0,
         "token": "junk",
+        "attachment_id": 0,
+        "fmt": "json",
+        "service_code": "housing",
+        "service_request_id": "ZZZZ-ZZZZ-ZZ",
+        "case_id": 0,
     }
     return "/" + PARAMETER.sub(lambda m: str(ids[m.group(1)]), route)
 
