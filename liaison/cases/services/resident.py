@@ -96,10 +96,10 @@ def case_rate(*, ticket: Ticket, rating: str, comment: str = "") -> Case:
         kind=EventKind.RATED,
         label=_label(),
         note=comment,
-        from_status=CaseStatus.ANSWERED,
-        to_status=case.status,
         data={"rating": rating},
     )
+    # The status change itself is the next row (重新办理 or 办结), written by the system, so a
+    # closure reads the same whether the resident rated or the case closed unrated.
     if rating == Rating.NOT_SATISFIED:
         event(
             case,
