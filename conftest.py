@@ -73,7 +73,10 @@ def _empty_cache() -> None:
     stations) must never carry one test's database ids into the next."""
     from django.core.cache import cache
 
+    from liaison.cases.selectors import forget_categories
+
     cache.clear()
+    forget_categories()
 
 
 @pytest.fixture(autouse=True)

@@ -8,9 +8,16 @@ class CasesConfig(AppConfig):
     verbose_name = _("群众诉求")
 
     def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
         from liaison.core.audit import register_action_labels
 
         from .choices import EventKind
+        from .models import CaseCategory
+        from .selectors import forget_categories
+
+        post_save.connect(forget_categories, sender=CaseCategory, dispatch_uid="cases_forget_categories_save")
+        post_delete.connect(forget_categories, sender=CaseCategory, dispatch_uid="cases_forget_categories_delete")
 
         # Every timeline event is also an audit row named after it ("case.referred" ...).
         register_action_labels({f"case.{kind.value}": kind.label for kind in EventKind})

@@ -4,6 +4,7 @@ from `visible_to(actor)` (ARCHITECTURE.md rule 4)."""
 from __future__ import annotations
 
 import datetime as dt
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -150,37 +151,91 @@ class Ticket:
         return self.follower is None and self.case.tracking_code == self.tracking_code
 
 
+def _case_by_code(code: str) -> Case | None:
+    """The case with this tracking code, read without the query compiler: this is every
+    resident's lookup (PERFORMANCE.md tracking bar), and the category comes from memory."""
+    rows = list(Case.objects.raw(f"SELECT * FROM {Case._meta.db_table} WHERE tracking_code = %s", [code]))  # noqa: S608
+    if not rows:
+        return None
+    case = rows[0]
+    if case.category_id is not None:
+        cached = category_by_id(case.category_id)
+        if cached is not None:
+            case.category = cached
+    return case
+
+
 def track_lookup(*, tracking_code: str, secret: str) -> Ticket:
     """The case a tracking code and secret open, or NotFound for any mismatch (never which)."""
     code = codes.normalize_tracking_code(tracking_code)
     if not code or not secret:
         raise NotFound()
-    case = Case.objects.filter(tracking_code=code).select_related("category", "region", "station").first()
+    case = _case_by_code(code)
     follower = None
     if case is not None:
         if not codes.secret_matches(code, secret, case.secret_hash):
             raise NotFound()
     else:
-        follower = CaseFollower.objects.filter(tracking_code=code).select_related("case").first()
+        rows = list(CaseFollower.objects.select_related("case__category").filter(tracking_code=code).order_by()[:1])
+        follower = rows[0] if rows else None
         if follower is None or not codes.secret_matches(code, secret, follower.secret_hash):
             raise NotFound()
         case = follower.case
     # A merged duplicate answers with the case it was merged into.
     hops = 0
     while case.merged_into_id is not None and hops < 5:
-        case = Case.objects.select_related("category", "region", "station").get(pk=case.merged_into_id)
+        case = Case.objects.select_related("category").get(pk=case.merged_into_id)
         hops += 1
     return Ticket(case=case, follower=follower, tracking_code=code)
 
 
+def _aware(value: dt.datetime) -> dt.datetime:
+    # SQLite hands raw timestamps back naive (stored in UTC); PostgreSQL aware.
+    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value
+
+
+def public_timeline_rows(case_id: int) -> list[dict[str, Any]]:
+    """The resident-visible events of a case as plain rows (at, kind, actor_label, note), oldest
+    first; hand-written SQL because the tracking lookup runs it on every request."""
+    table = CaseEvent._meta.db_table
+    sql = (
+        f"SELECT at, kind, actor_label, note FROM {table} "  # noqa: S608 (table name is ours)
+        "WHERE case_id = %s AND is_public = %s ORDER BY at, id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [case_id, True])
+        return [
+            {"at": _aware(at), "kind": kind, "actor_label": label, "note": note}
+            for at, kind, label, note in cursor.fetchall()
+        ]
+
+
+def public_attachment_rows(case_id: int) -> list[dict[str, Any]]:
+    """The resident-visible attachments of a case (pk, original_name, size, content_type)."""
+    from .models import CaseAttachment
+
+    table = CaseAttachment._meta.db_table
+    sql = (
+        f"SELECT id, original_name, size, content_type FROM {table} "  # noqa: S608 (table name is ours)
+        "WHERE case_id = %s AND is_public = %s ORDER BY created_at, id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [case_id, True])
+        return [
+            {"pk": pk, "original_name": name, "size": size, "content_type": kind}
+            for pk, name, size, kind in cursor.fetchall()
+        ]
+
+
 def ticket_for_session(*, case_id: int, follower_id: int | None, tracking_code: str) -> Ticket | None:
     """Rebuild a ticket remembered in the resident's session (after a successful lookup)."""
-    case = Case.objects.filter(pk=case_id).select_related("category", "region", "station").first()
-    if case is None:
+    found = list(Case.objects.select_related("category").filter(pk=case_id).order_by()[:1])
+    if not found:
         return None
+    case = found[0]
     follower = None
     if follower_id is not None:
-        follower = CaseFollower.objects.filter(pk=follower_id, case=case).first()
+        follower = CaseFollower.objects.filter(pk=follower_id, case=case).order_by().first()
         if follower is None:
             return None
     return Ticket(case=case, follower=follower, tracking_code=tracking_code)
@@ -209,6 +264,37 @@ def cases_of_phone(*, phone: str) -> QuerySet[Case]:
         .select_related("category", "station")
         .order_by("-created_at", "-id")
     )
+
+
+# Every submission names its category: the few dozen active ones are kept in memory for a
+# minute (and dropped at once when a category changes in this process).
+_CATEGORY_TTL = 60.0
+_category_cache: dict[str, Any] = {"at": 0.0, "by_code": {}}
+
+
+def category_by_code(code: str) -> CaseCategory | None:
+    """The active category with this code (an Open311 service_code), or None."""
+    clock = time.monotonic()
+    if clock - _category_cache["at"] > _CATEGORY_TTL:
+        _category_cache["by_code"] = {c.code: c for c in CaseCategory.objects.filter(is_active=True)}
+        _category_cache["at"] = clock
+    return _category_cache["by_code"].get(code)
+
+
+def category_by_id(pk: int) -> CaseCategory | None:
+    """An active category by id, from the same one-minute memory (None when inactive or unknown)."""
+    category_by_code("")  # refresh the memory when it is stale
+    by_id = _category_cache.get("by_id")
+    if by_id is None or _category_cache.get("by_id_at") != _category_cache["at"]:
+        by_id = {c.pk: c for c in _category_cache["by_code"].values()}
+        _category_cache["by_id"] = by_id
+        _category_cache["by_id_at"] = _category_cache["at"]
+    return by_id.get(pk)
+
+
+def forget_categories(**_: Any) -> None:
+    """Drop the cached categories (connected to CaseCategory's post_save and post_delete)."""
+    _category_cache["at"] = 0.0
 
 
 def active_categories() -> QuerySet[CaseCategory]:

@@ -88,8 +88,11 @@ def event(
     is_public: bool = True,
     referral: Referral | None = None,
     data: dict[str, Any] | None = None,
+    audited: bool = True,
 ) -> CaseEvent:
-    """Append one timeline row (and its audit row) in the caller's transaction."""
+    """Append one timeline row (and its audit row) in the caller's transaction. A resident's
+    anonymous submission is recorded by its event row alone (`audited=False`): the audit log is
+    about what accounts did."""
     user = user_of(actor)
     row = CaseEvent.objects.create(
         case=case,
@@ -103,6 +106,8 @@ def event(
         referral=referral,
         data=data or {},
     )
+    if not audited:
+        return row
     audit(
         actor=user,
         action=f"case.{kind}",

@@ -30,7 +30,7 @@ from ..choices import OPEN_STATUSES, STAFF_CHANNELS, CaseKind, CaseStatus, Chann
 from ..models import Case, CaseCategory, CaseFollower, IdempotencyRecord
 from ..permissions import can_triage
 from ..privacy import NOTICE_VERSION
-from ..selectors import suggest_station
+from ..selectors import category_by_code, suggest_station
 from ._base import event, require, user_of
 
 TITLE_MAX = 30
@@ -156,7 +156,7 @@ def clean_input(data: CaseInput, *, require_category: bool = True) -> _Clean:
     category = None
     code = data.category if isinstance(data.category, str) else ""
     if code:
-        category = CaseCategory.objects.filter(code=code.strip(), is_active=True).first()
+        category = category_by_code(code.strip())
         if category is None:
             errors["category"] = [_("没有这个诉求类别，请从列表中选择。")]
     elif require_category:
@@ -181,7 +181,8 @@ def clean_input(data: CaseInput, *, require_category: bool = True) -> _Clean:
     station = deputy = region = None
     station_pk, deputy_pk, region_pk = _pk(data.station_id), _pk(data.deputy_id), _pk(data.region_id)
     if station_pk is not None:
-        station = Station.objects.filter(pk=station_pk, is_published=True).select_related("region").first()
+        found = list(Station.objects.filter(pk=station_pk, is_published=True).select_related("region").order_by()[:1])
+        station = found[0] if found else None
         if station is None:
             errors["station"] = [_("没有这个联络站。")]
     if deputy_pk is not None:
@@ -230,43 +231,39 @@ def clean_input(data: CaseInput, *, require_category: bool = True) -> _Clean:
 
 
 def _new_case(clean: _Clean, *, channel: str, status: str, created_by: Any, resident_user: Any) -> tuple[Case, str]:
+    """Insert the case (in the caller's transaction). A tracking-code collision (one in 10^14)
+    surfaces as an IntegrityError and the caller's whole attempt is retried with a new code."""
     secret = codes.new_secret()
     station = clean.station or suggest_station(clean.region)
     at = now()
-    for _attempt in range(5):
-        code = codes.new_tracking_code()
-        try:
-            with transaction.atomic():
-                case = Case.objects.create(
-                    tracking_code=code,
-                    secret_hash=codes.secret_hash(code, secret),
-                    kind=clean.kind,
-                    channel=channel,
-                    category=clean.category,
-                    title=clean.title,
-                    description=clean.description,
-                    address=clean.address,
-                    latitude=clean.latitude,
-                    longitude=clean.longitude,
-                    region=clean.region,
-                    station=station,
-                    deputy=clean.deputy,
-                    status=status,
-                    accepted_at=at if status == CaseStatus.ACCEPTED else None,
-                    resident_name=clean.name,
-                    resident_phone=clean.phone,
-                    resident_phone_hash=codes.phone_hash(clean.phone),
-                    resident_user=resident_user,
-                    consent=clean.consent,
-                    consent_at=at if clean.consent else None,
-                    notice_version=clean.notice_version,
-                    created_by=created_by,
-                )
-            return case, secret
-        except IntegrityError:
-            # A tracking-code collision (one in 10^14): draw again.
-            continue
-    raise RuntimeError("could not draw a unique tracking code")
+    code = codes.new_tracking_code()
+    case = Case.objects.create(
+        tracking_code=code,
+        secret_hash=codes.secret_hash(code, secret),
+        kind=clean.kind,
+        channel=channel,
+        category=clean.category,
+        title=clean.title,
+        description=clean.description,
+        address=clean.address,
+        latitude=clean.latitude,
+        longitude=clean.longitude,
+        region=clean.region,
+        region_path=clean.region.path,
+        station=station,
+        deputy=clean.deputy,
+        status=status,
+        accepted_at=at if status == CaseStatus.ACCEPTED else None,
+        resident_name=clean.name,
+        resident_phone=clean.phone,
+        resident_phone_hash=codes.phone_hash(clean.phone),
+        resident_user=resident_user,
+        consent=clean.consent,
+        consent_at=at if clean.consent else None,
+        notice_version=clean.notice_version,
+        created_by=created_by,
+    )
+    return case, secret
 
 
 def _resident_user(actor: Any) -> Any:
@@ -295,38 +292,40 @@ def _replay(record: IdempotencyRecord, fingerprint: str) -> Submission:
 def _once(
     *, scope: str, key: str, data: CaseInput, uploads: Sequence[CleanUpload], create: Callable[[], tuple[Case, str]]
 ) -> Submission:
-    """Run `create` (which writes the case in the caller's transaction) once per idempotency key:
-    a retry within 24 hours gets the first answer; the same key with other content is a 422."""
+    """Run `create` (which writes the case) once per idempotency key: a retry within 24 hours
+    gets the first answer; the same key with other content is a 422.
+
+    The key's row is inserted in the same transaction as the case, after it: of two concurrent
+    twins the second blocks on the unique key until the first commits, then rolls back (its
+    case with it) and answers the first one's case. The common path costs no extra read.
+    """
     key = (key or "").strip()[:128]
     data.attachment_names = [u.original_name for u in uploads]
     fingerprint = data.fingerprint()
-    since = now() - dt.timedelta(hours=IDEMPOTENCY_HOURS)
-    if key:
-        existing = (
-            IdempotencyRecord.objects.filter(scope=scope, key=key, created_at__gte=since).select_related("case").first()
-        )
-        if existing is not None:
-            return _replay(existing, fingerprint)
-    try:
-        with transaction.atomic():
-            record = None
-            if key:
-                # Claim the key first: a concurrent twin blocks here and then sees our row.
-                IdempotencyRecord.objects.filter(scope=scope, key=key, created_at__lt=since).delete()
-                record = IdempotencyRecord.objects.create(scope=scope, key=key, body_hash=fingerprint)
-            case, secret = create()
-            if record is not None:
-                record.case = case
-                record.response = {"tracking_code": case.tracking_code, "secret": secret}
-                record.save(update_fields=["case", "response"])
-    except IntegrityError:
-        if not key:
-            raise
-        existing = IdempotencyRecord.objects.filter(scope=scope, key=key).select_related("case").first()
-        if existing is None or existing.case is None:
-            raise
-        return _replay(existing, fingerprint)
-    return Submission(case=case, tracking_code=case.tracking_code, secret=secret)
+    for _attempt in range(4):
+        try:
+            with transaction.atomic():
+                case, secret = create()
+                if key:
+                    IdempotencyRecord.objects.create(
+                        scope=scope,
+                        key=key,
+                        body_hash=fingerprint,
+                        case=case,
+                        response={"tracking_code": case.tracking_code, "secret": secret},
+                    )
+            return Submission(case=case, tracking_code=case.tracking_code, secret=secret)
+        except IntegrityError:
+            if not key:
+                continue  # a tracking-code collision: draw again
+            existing = IdempotencyRecord.objects.filter(scope=scope, key=key).select_related("case").first()
+            if existing is None:
+                continue  # not the key: a tracking-code collision
+            if existing.created_at >= now() - dt.timedelta(hours=IDEMPOTENCY_HOURS) and existing.case is not None:
+                return _replay(existing, fingerprint)
+            # A key older than 24 hours (not tidied yet) is free to use again.
+            IdempotencyRecord.objects.filter(pk=existing.pk).delete()
+    raise RuntimeError("could not file the case")
 
 
 def case_submit(
@@ -348,7 +347,14 @@ def case_submit(
         case, secret = _new_case(
             clean, channel=channel, status=CaseStatus.SUBMITTED, created_by=None, resident_user=_resident_user(actor)
         )
-        first = event(case, kind=EventKind.SUBMITTED, actor=None, label=_("群众"), to_status=CaseStatus.SUBMITTED)
+        first = event(
+            case,
+            kind=EventKind.SUBMITTED,
+            actor=None,
+            label=_("群众"),
+            to_status=CaseStatus.SUBMITTED,
+            audited=False,
+        )
         if uploads:
             store_uploads(case=case, uploads=uploads, event=first, is_public=True)
         return case, secret
