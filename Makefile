@@ -80,6 +80,11 @@ bench: static
 		else echo "make bench needs Debian's wrk: sudo apt-get install wrk"; exit 1; fi; }
 	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) BENCH_SCALE=$(BENCH_SCALE) $(PY) -m bench.run
 
+# S21 kill -9 drill on a throwaway PostgreSQL cluster (bench/kill9.py); not part of `make test`.
+.PHONY: kill9
+kill9: install
+	$(PY) -m bench.kill9
+
 # ---- quality -------------------------------------------------------------------------------
 
 # Browser journeys need Debian's chromium and CJK fonts; installed here when missing.

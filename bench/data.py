@@ -4,6 +4,9 @@ Province-sized at BENCH_SCALE=1: 20,000 stations in Shanxi's counties and 150,00
 deputies, each with one current assignment. Rows are built in memory and written with
 bulk_create in batches of BATCH (no per-row save); one transaction. Generated once: a term
 with number BENCH_TERM_NUMBER in the province marks the data as present.
+
+Then 2,000,000 cases with their events and referrals, set-based (bench/casedata.py); generated
+once, marked by the tracking code of bench case 0.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from bench import casedata
 from liaison.core.clock import today
 from liaison.demo.builder import load_demo
 from liaison.deputies.models import Assignment, Deputy, Term
@@ -38,6 +42,8 @@ class DataReport:
     stations: int
     deputies: int
     assignments: int
+    cases: int = 0
+    events: int = 0
 
 
 def scaled(n: int, scale: float) -> int:
@@ -57,8 +63,15 @@ def ensure_data(scale: float) -> DataReport:
         generate(scale)
         analyze()
         generated = True
+    if not casedata.present():
+        casedata.generate_cases(scale)
+        analyze()
+        generated = True
     terms = bench_terms()
+    cases, events = casedata.count()
     return DataReport(
+        cases=cases,
+        events=events,
         generated=generated,
         seconds=time.monotonic() - started,
         stations=Station.objects.filter(name__startswith="基准").count(),

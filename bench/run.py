@@ -35,11 +35,12 @@ HOST = "127.0.0.1"
 DURATION = int(os.environ.get("BENCH_DURATION", "10"))
 SCALE = float(os.environ.get("BENCH_SCALE", "1"))
 # BENCH_ONLY=load or BENCH_ONLY=xlsx runs one half (for working on it); the bars need both.
+# BENCH_ONLY=data only loads the data set; BENCH_ONLY=case-export runs only the case export.
 ONLY = os.environ.get("BENCH_ONLY", "")
 # As deployed by `make run` (GRANIAN_THREADS in the Makefile), but one worker.
 GRANIAN_ARGS = ["--interface", "wsgi", "--workers", "1", "--blocking-threads", "8", "--backpressure", "8"]
 LOGIN_PASSWORD = "demo12345"  # noqa: S105 -- the public demo password; bench/post_token.lua sends it
-NOT_YET = "C0 and case tracking/submission (issue 5), dashboards, appraisal, archive"
+NOT_YET = "dashboards, appraisal, archive"
 
 failures: list[str] = []
 
@@ -124,7 +125,9 @@ def prepare_accounts() -> dict[str, str]:
     if created or not RoleGrant.objects.active().filter(user=office, role=Role.OFFICE_ADMIN).exists():
         RoleGrant.objects.create(user=office, role=Role.OFFICE_ADMIN, region=Region.objects.get(code=PROVINCE_CODE))
     tokens = {}
-    for persona, username in (("admin", "admin"), ("office", "bench_office")):
+    from bench.casebench import county_office
+
+    for persona, username in (("admin", "admin"), ("office", "bench_office"), ("county", county_office())):
         raw = secrets.token_urlsafe(32)
         ApiToken.objects.create(
             user=User.objects.get(username=username),
@@ -160,6 +163,7 @@ def query_counts(tokens: dict[str, str]) -> None:
         ("/api/v1/manage/deputies", "admin"),
         ("/api/v1/manage/stations", "office"),
         ("/api/v1/manage/deputies", "office"),
+        ("/api/v1/manage/cases", "county"),
     ]
     for path, persona in cases:
         token = tokens[persona] if persona else None
@@ -236,6 +240,7 @@ def stop(proc: subprocess.Popen[bytes]) -> None:
 class Load:
     rps: float
     p95_ms: float
+    failed: int = 0  # non-2xx answers and socket errors (only with strict=False)
 
 
 def wrk(
@@ -244,20 +249,28 @@ def wrk(
     connections: int = 16,
     duration: int = DURATION,
     script: str = "report.lua",
+    args: tuple[str, ...] = (),
+    strict: bool = True,
 ) -> Load:
-    """taskset -c 1 wrk --latency -t1 -cN -dDs; refuses a run with errors or non-2xx answers."""
+    """taskset -c 1 wrk --latency -t1 -cN -dDs [-- args]; refuses a run with errors or non-2xx
+    answers, unless strict=False, which counts them instead (Load.failed)."""
     if not url.startswith(f"http://{HOST}:"):
         raise ValueError("bench sends traffic to 127.0.0.1 only")
-    cmd = ["taskset", "-c", "1", "wrk", "--latency", "-t1", f"-c{connections}", f"-d{duration}s"]
+    cmd = ["taskset", "-c", "1", "wrk", "--latency", "-t1", f"-c{connections}", f"-d{duration}s", "--timeout", "10s"]
     cmd += ["-s", str(BENCH / script), url]
+    if args:
+        cmd += ["--", *args]
     out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     errors = re.search(r"Socket errors: (.*)", out)
-    if bad or (errors and re.search(r"[1-9]", errors.group(1))):
+    failed = (int(bad.group(1)) if bad else 0) + (
+        sum(int(n) for n in re.findall(r"\d+", errors.group(1))) if errors else 0
+    )
+    if strict and failed:
         raise RuntimeError(f"wrk {url}: failed requests\n{out}")
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
     p95 = int(re.search(r"P95_US (\d+)", out).group(1)) / 1000  # type: ignore[union-attr]
-    return Load(rps=rps, p95_ms=p95)
+    return Load(rps=rps, p95_ms=p95, failed=failed)
 
 
 def best_of_two(measure: Callable[[], Load], *, by_latency: bool = False) -> Load:
@@ -398,6 +411,94 @@ def xlsx_scenarios() -> None:
             (work / leftover).unlink(missing_ok=True)
 
 
+# ---- cases (bench/casebench.py) -------------------------------------------------------------------
+
+
+@dataclass
+class TrackSetup:
+    codes: Path  # existing tracking codes, one per line (bench/track.lua)
+    station: int  # the station of every submission (bench/submit.lua)
+    vendor: str
+
+
+# PERFORMANCE.md: (req/s ÷ B0 at least, p95 ÷ L0 at most or None) per database.
+TRACK_BARS = {"postgresql": (0.15, 6.0), "sqlite": (0.20, None)}
+SUBMIT_BARS = {"postgresql": (0.08, 10.0), "sqlite": (0.10, None)}
+
+
+def _rate_line(name: str, load: Load, b0: Load, bars: tuple[float, float | None]) -> None:
+    floor, ceiling = bars
+    ratio, latency = load.rps / b0.rps, load.p95_ms / b0.p95_ms
+    line(name + " ÷ B0", f"{ratio:.2f} ({load.rps:.0f} req/s)", f"≥ {floor:.2f}", ratio >= floor)
+    if ceiling is None:
+        print(f"  ({name} p95 {load.p95_ms:.1f} ms = {latency:.1f} × L0)")
+    else:
+        line(name + " p95 ÷ L0", f"{latency:.1f} ({load.p95_ms:.1f} ms)", f"≤ {ceiling:g}", latency <= ceiling)
+
+
+def case_load_scenarios(base: str, b0: Load, setup: TrackSetup) -> None:
+    """The public case tracking lookup and the public case submission under wrk."""
+    from django.db import connections
+
+    from bench import casebench
+    from bench.casedata import BENCH_SECRET
+
+    track_url = f"{base}/api/v1/cases/track"
+    track_args = (str(setup.codes), BENCH_SECRET)
+    warm(track_url, script="track.lua", args=track_args)
+    tracked = best_of_two(lambda: wrk(track_url, script="track.lua", args=track_args))
+    _rate_line("case tracking lookup", tracked, b0, TRACK_BARS[setup.vendor])
+
+    submit_url = f"{base}/api/v1/cases"
+
+    def submit() -> Load:
+        # A fresh key prefix per run: every request files a new case, never a replay.
+        prefix = casebench.SUBMIT_KEY_PREFIX + secrets.token_hex(4)
+        return wrk(submit_url, script="submit.lua", args=(str(setup.station), prefix), strict=False)
+
+    try:
+        submit()  # warm-up
+        runs = [submit(), submit()]
+    finally:
+        connections.close_all()
+        deleted = casebench.delete_submissions()
+    submitted = max(runs, key=lambda r: r.rps)
+    _rate_line("case submission", submitted, b0, SUBMIT_BARS[setup.vendor])
+    failed = sum(r.failed for r in runs)
+    line("case submission failures", f"{failed} non-2xx/errors", "0", failed == 0)
+    print(f"  ({deleted:,} bench submissions deleted)")
+
+
+def case_export_scenario() -> None:
+    """The export of ~100,000 cases ÷ (X0 + the time to query them), and its peak memory."""
+    from django.db import connections
+
+    from bench import casebench
+
+    work = ROOT / "var" / "bench"
+    work.mkdir(parents=True, exist_ok=True)
+    window = casebench.export_window(SCALE)
+    baseline, exported = work / "case-export-baseline.xlsx", work / "case-export.xlsx"
+    try:
+        query, x0, rows = casebench.export_baseline(window, baseline)
+        connections.close_all()
+        line(f"X0 xlsxwriter write, {rows:,} cases", f"{x0:.2f} s (query {query:.2f} s)")
+        result = casebench.run_export_child(window, exported)
+        if result["rows"] != rows:
+            raise RuntimeError(f"the case export wrote {result['rows']} rows, the baseline {rows}")
+        ratio = result["seconds"] / (x0 + query)
+        line(
+            f"case export {rows:,} rows ÷ (X0+query)",
+            f"{ratio:.2f} ({result['seconds']:.1f} s)",
+            "≤ 1.5",
+            ratio <= 1.5,
+        )
+        line("case export peak memory", f"{result['peak_mib']:.0f} MiB", "≤ 300 MB", result["peak_mib"] <= 300)
+    finally:
+        baseline.unlink(missing_ok=True)
+        exported.unlink(missing_ok=True)
+
+
 # ---- the run -------------------------------------------------------------------------------------
 
 
@@ -405,9 +506,20 @@ def load_scenarios() -> None:
     """Query counts in-process, then the baselines and scenarios under load (wrk), and worker memory."""
     from django.db import connections
 
+    from bench import casebench
+
     tokens = prepare_accounts()
     mixed_paths = public_paths()
     h0 = measure_h0()
+    with pinned(0):
+        c0 = casebench.c0_seconds()
+    track = TrackSetup(
+        codes=ROOT / "var" / "bench" / "track-codes.txt",
+        station=casebench.submit_station(),
+        vendor=connections["default"].vendor,
+    )
+    track.codes.parent.mkdir(parents=True, exist_ok=True)
+    sampled = casebench.write_track_codes(track.codes)
     print("-- query counts (in-process, test Client + CaptureQueriesContext; auth = GET /auth/me)")
     query_counts(tokens)
     connections.close_all()
@@ -427,6 +539,8 @@ def load_scenarios() -> None:
         line("B0-bare hello, no middleware", f"{b0_bare.rps:.0f} req/s")
         line("L0 p95 of B0 at 16 connections", f"{b0.p95_ms:.2f} ms")
         line("H0 one Argon2 verification", f"{h0 * 1000:.1f} ms")
+        line("C0 count(*) over cases", f"{c0 * 1000:.1f} ms")
+        print(f"  ({sampled:,} tracking codes sampled for the lookup scenario)")
         line("middleware tax B0/B0-bare", f"{b0.rps / b0_bare.rps:.2f}", "≥ 0.45", b0.rps / b0_bare.rps >= 0.45)
 
         warm(f"{base}/bench/api/static")
@@ -448,6 +562,8 @@ def load_scenarios() -> None:
             st.rps / b0.rps >= 0.30,
         )
         print(f"  (station list p95 {st.p95_ms:.1f} ms = {st.p95_ms / b0.p95_ms:.1f} × L0)")
+
+        case_load_scenarios(base, b0, track)
 
         warm(f"{base}/api/v1/auth/token", connections=1, script="post_token.lua")
         login = best_of_two(
@@ -486,12 +602,16 @@ def main() -> int:
         verb,
     )
     print(f"  {data.stations} stations, {data.deputies} deputies, {data.assignments} assignments (+ demo network)")
+    print(f"  {data.cases} cases, {data.events} case events")
 
     if ONLY in ("", "load"):
         load_scenarios()
     if ONLY in ("", "xlsx"):
         print("-- .xlsx import and export: jobs in a child process (bench/xlsx.py)")
         xlsx_scenarios()
+    if ONLY in ("", "xlsx", "case-export"):
+        print("-- case export: export_cases in a child process (bench/casebench.py)")
+        case_export_scenario()
 
     print(f"not yet measurable: {NOT_YET}")
     print(f"bench finished in {time.monotonic() - started:.0f} s (data set: {data.seconds:.1f} s)")
