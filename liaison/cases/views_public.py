@@ -34,7 +34,7 @@ from liaison.core.personal_data import mask_phone
 
 from . import services, tracking
 from .attachments import validate_uploads
-from .choices import OPEN_STATUSES, CaseStatus, EventKind
+from .choices import OPEN_STATUSES, CaseStatus, EventKind, Rating
 from .forms_public import (
     CommentForm,
     InfoForm,
@@ -313,13 +313,17 @@ def _timeline(ticket: Ticket) -> list[dict[str, Any]]:
     rows = []
     for row in case_timeline(case=ticket.case, public_only=True):
         hide = not ticket.is_filer and row.kind in RESIDENT_EVENTS
+        kind = row.get_kind_display()
+        status = CaseStatus(row.to_status).label if row.to_status else ""
+        rating = row.data.get("rating") if row.kind == EventKind.RATED else None
         rows.append(
             {
                 "at": row.at,
-                "kind": row.get_kind_display(),
+                # "评价：不满意" says what the resident chose; "重新办理 → 重新办理" says nothing twice.
+                "kind": f"{kind}\uff1a{Rating(rating).label}" if rating in Rating.values else kind,
                 "who": row.actor_label,
                 "note": "" if hide else mask_text(row.note),
-                "status": CaseStatus(row.to_status).label if row.to_status else "",
+                "status": "" if str(status) == str(kind) else status,
             }
         )
     return rows

@@ -35,6 +35,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from liaison.api.api import api
+from liaison.testing.case_world import build_case_world
 from liaison.testing.personas import World
 
 ROLES = (
@@ -121,12 +122,22 @@ def _operation(operation_id: str) -> Any:
     raise LookupError(operation_id)
 
 
+@pytest.fixture
+def world(world: World) -> World:
+    """The persona network with its cases (liaison.testing.case_world), so that the case and
+    referral endpoints are fuzzed on real rows and the case lists answer with real items."""
+    return build_case_world(world)
+
+
 def _real_path_ids(world: World) -> dict[str, int]:
-    """Ids of objects in the 千峰 network, so that fuzzed writes reach the services."""
+    """Ids of objects in the 千峰 network, so that fuzzed writes reach the services: the 千峰
+    request referred to 住建局 (assigned to the 千峰 deputy) and that referral."""
     return {
         "station_id": world.stations["qianfeng"].pk,
         "deputy_id": world.deputies["qianfeng"].pk,
         "assignment_id": world.assignments["qianfeng"].pk,
+        "case_id": world.cases["qianfeng"].pk,
+        "referral_id": world.referrals["qianfeng"].pk,
     }
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -121,7 +122,9 @@ def _coordinate(value: Any, limit: int, name: str, errors: dict[str, list[str]])
 
 
 def _title_from(description: str) -> str:
-    first = description.strip().splitlines()[0] if description.strip() else ""
+    """The first sentence of the description (cut at 30 characters with "…" if longer)."""
+    text = description.strip()
+    first = re.split(r"(?<=[。！？!?；;])|\n", text, maxsplit=1)[0].strip() if text else ""
     return first[:TITLE_MAX] + ("…" if len(first) > TITLE_MAX else "")
 
 

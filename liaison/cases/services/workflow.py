@@ -28,6 +28,8 @@ from ._base import event, require, tell_residents, tell_users, transition, user_
 from .intake import _text
 
 DEFAULT_DUE_WORKDAYS = 10
+# A new answer starts a new round: the previous rating stays in the timeline, not on the case.
+NEW_ROUND: dict[str, Any] = {"rating": "", "rating_comment": "", "rated_at": None}
 MAX_DUE_WORKDAYS = 60
 
 
@@ -170,6 +172,7 @@ def case_answer_on_spot(
             "answered_at": now(),
             "accepted_at": case.accepted_at or now(),
             "info_requested": False,
+            **NEW_ROUND,
         },
     )
     row = event(
@@ -299,6 +302,7 @@ def case_answer(
             "answered_at": now(),
             "is_overdue": False,
             "info_requested": False,
+            **NEW_ROUND,
         },
     )
     row = event(case, kind=EventKind.ANSWERED, actor=actor, note=answer, from_status=before, to_status=case.status)
