@@ -73,10 +73,11 @@ def _empty_cache() -> None:
     stations) must never carry one test's database ids into the next."""
     from django.core.cache import cache
 
-    from liaison.cases.selectors import forget_categories
+    from liaison.cases.selectors import forget_categories, forget_stations
 
     cache.clear()
     forget_categories()
+    forget_stations()
 
 
 @pytest.fixture(autouse=True)

@@ -17,3 +17,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# The intake lookups' one-minute memory of categories and stations is off in tests: a rolled-back
+# test's ids come back in the next test (tests that test the memory turn it on).
+LIAISON_LOOKUP_MEMO_SECONDS = 0

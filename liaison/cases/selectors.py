@@ -4,10 +4,13 @@ from `visible_to(actor)` (ARCHITECTURE.md rule 4)."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import time
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
@@ -151,13 +154,46 @@ class Ticket:
         return self.follower is None and self.case.tracking_code == self.tracking_code
 
 
+@functools.cache
+def _case_columns() -> tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """The lookup's SQL, the case table's columns, and which of them need the conversions the
+    ORM would apply."""
+    from django.db import models as m
+
+    fields = list(Case._meta.concrete_fields)
+    names = tuple(f.attname for f in fields)
+    columns = ", ".join(connection.ops.quote_name(n) for n in names)
+    sql = f"SELECT {columns} FROM {Case._meta.db_table} WHERE tracking_code = %s"  # noqa: S608 (names are ours)
+    stamps = tuple(f.attname for f in fields if isinstance(f, m.DateTimeField))
+    flags = tuple(f.attname for f in fields if isinstance(f, m.BooleanField))
+    decimals = tuple(f.attname for f in fields if isinstance(f, m.DecimalField))
+    return sql, names, stamps, flags, decimals
+
+
 def _case_by_code(code: str) -> Case | None:
-    """The case with this tracking code, read without the query compiler: this is every
-    resident's lookup (PERFORMANCE.md tracking bar), and the category comes from memory."""
-    rows = list(Case.objects.raw(f"SELECT * FROM {Case._meta.db_table} WHERE tracking_code = %s", [code]))  # noqa: S608
-    if not rows:
+    """The case with this tracking code, read by hand-written SQL into `Case.from_db`: this is
+    every resident's lookup (PERFORMANCE.md tracking bar), and the category comes from memory.
+    The few conversions the ORM would apply (SQLite's naive UTC timestamps, 0/1 flags, float
+    coordinates) are applied here."""
+    sql, names, stamps, flags, decimals = _case_columns()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [code])
+        row = cursor.fetchone()
+    if row is None:
         return None
-    case = rows[0]
+    case = Case.from_db(connection.alias, list(names), list(row))
+    for name in stamps:
+        value = getattr(case, name)
+        if value is not None and not isinstance(value, dt.datetime):
+            value = dt.datetime.fromisoformat(str(value))
+        if value is not None:
+            setattr(case, name, _aware(value))
+    for name in flags:
+        setattr(case, name, bool(getattr(case, name)))
+    for name in decimals:
+        value = getattr(case, name)
+        if value is not None and not isinstance(value, Decimal):
+            setattr(case, name, Decimal(str(value)))
     if case.category_id is not None:
         cached = category_by_id(case.category_id)
         if cached is not None:
@@ -194,37 +230,29 @@ def _aware(value: dt.datetime) -> dt.datetime:
     return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value
 
 
-def public_timeline_rows(case_id: int) -> list[dict[str, Any]]:
-    """The resident-visible events of a case as plain rows (at, kind, actor_label, note), oldest
-    first; hand-written SQL because the tracking lookup runs it on every request."""
-    table = CaseEvent._meta.db_table
-    sql = (
-        f"SELECT at, kind, actor_label, note FROM {table} "  # noqa: S608 (table name is ours)
-        "WHERE case_id = %s AND is_public = %s ORDER BY at, id"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [case_id, True])
-        return [
-            {"at": _aware(at), "kind": kind, "actor_label": label, "note": note}
-            for at, kind, label, note in cursor.fetchall()
-        ]
-
-
-def public_attachment_rows(case_id: int) -> list[dict[str, Any]]:
-    """The resident-visible attachments of a case (pk, original_name, size, content_type)."""
+def public_case_rows(case_id: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The resident-visible events (at, kind, actor_label, note) and attachments (pk,
+    original_name, size, content_type) of a case, oldest first, in one round trip of
+    hand-written SQL: the tracking lookup runs it on every request."""
     from .models import CaseAttachment
 
-    table = CaseAttachment._meta.db_table
     sql = (
-        f"SELECT id, original_name, size, content_type FROM {table} "  # noqa: S608 (table name is ours)
-        "WHERE case_id = %s AND is_public = %s ORDER BY created_at, id"
+        f"SELECT 0, at, id, kind, actor_label, note, 0 FROM {CaseEvent._meta.db_table} "  # noqa: S608
+        "WHERE case_id = %s AND is_public = %s "
+        f"UNION ALL SELECT 1, created_at, id, content_type, original_name, '', size "
+        f"FROM {CaseAttachment._meta.db_table} WHERE case_id = %s AND is_public = %s "
+        "ORDER BY 1, 2, 3"
     )
+    events: list[dict[str, Any]] = []
+    files: list[dict[str, Any]] = []
     with connection.cursor() as cursor:
-        cursor.execute(sql, [case_id, True])
-        return [
-            {"pk": pk, "original_name": name, "size": size, "content_type": kind}
-            for pk, name, size, kind in cursor.fetchall()
-        ]
+        cursor.execute(sql, [case_id, True, case_id, True])
+        for source, at, pk, kind, label, note, size in cursor.fetchall():
+            if source == 0:
+                events.append({"at": _aware(at), "kind": kind, "actor_label": label, "note": note})
+            else:
+                files.append({"pk": pk, "original_name": label, "size": size, "content_type": kind})
+    return events, files
 
 
 def ticket_for_session(*, case_id: int, follower_id: int | None, tracking_code: str) -> Ticket | None:
@@ -268,17 +296,47 @@ def cases_of_phone(*, phone: str) -> QuerySet[Case]:
 
 # Every submission names its category: the few dozen active ones are kept in memory for a
 # minute (and dropped at once when a category changes in this process).
-_CATEGORY_TTL = 60.0
 _category_cache: dict[str, Any] = {"at": 0.0, "by_code": {}}
+
+
+def _memo_seconds() -> float:
+    """How long the intake lookups keep categories and stations in memory
+    (LIAISON_LOOKUP_MEMO_SECONDS, 60 by default; the test settings turn it off, because rolled
+    back test data reuses ids)."""
+    return float(getattr(settings, "LIAISON_LOOKUP_MEMO_SECONDS", 60))
 
 
 def category_by_code(code: str) -> CaseCategory | None:
     """The active category with this code (an Open311 service_code), or None."""
     clock = time.monotonic()
-    if clock - _category_cache["at"] > _CATEGORY_TTL:
+    if clock - _category_cache["at"] > _memo_seconds():
         _category_cache["by_code"] = {c.code: c for c in CaseCategory.objects.filter(is_active=True)}
         _category_cache["at"] = clock
     return _category_cache["by_code"].get(code)
+
+
+# Submissions name their station (a QR code or the app): published stations with their region
+# are kept in memory for a minute, at most a few thousand, and dropped when a station changes.
+_STATION_MAX = 5000
+_station_cache: dict[int, tuple[float, Station | None]] = {}
+
+
+def published_station(pk: int) -> Station | None:
+    """The published station with this id (its region joined), or None."""
+    clock = time.monotonic()
+    hit = _station_cache.get(pk)
+    if hit is not None and clock - hit[0] <= _memo_seconds():
+        return hit[1]
+    found = list(Station.objects.filter(pk=pk, is_published=True).select_related("region").order_by()[:1])
+    if len(_station_cache) >= _STATION_MAX:
+        _station_cache.clear()
+    _station_cache[pk] = (clock, found[0] if found else None)
+    return _station_cache[pk][1]
+
+
+def forget_stations(**_: Any) -> None:
+    """Drop the cached stations (connected to Station's and Region's post_save and post_delete)."""
+    _station_cache.clear()
 
 
 def category_by_id(pk: int) -> CaseCategory | None:

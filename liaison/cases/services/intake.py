@@ -31,7 +31,7 @@ from ..choices import OPEN_STATUSES, STAFF_CHANNELS, CaseKind, CaseStatus, Chann
 from ..models import Case, CaseCategory, CaseFollower, IdempotencyRecord
 from ..permissions import can_triage
 from ..privacy import NOTICE_VERSION
-from ..selectors import category_by_code, suggest_station
+from ..selectors import category_by_code, published_station, suggest_station
 from ._base import event, require, user_of
 
 TITLE_MAX = 30
@@ -184,8 +184,7 @@ def clean_input(data: CaseInput, *, require_category: bool = True) -> _Clean:
     station = deputy = region = None
     station_pk, deputy_pk, region_pk = _pk(data.station_id), _pk(data.deputy_id), _pk(data.region_id)
     if station_pk is not None:
-        found = list(Station.objects.filter(pk=station_pk, is_published=True).select_related("region").order_by()[:1])
-        station = found[0] if found else None
+        station = published_station(station_pk)
         if station is None:
             errors["station"] = [_("没有这个联络站。")]
     if deputy_pk is not None:
