@@ -80,6 +80,11 @@ class GrantForm(forms.Form):
     region = _choice_field(_("区划"), _("人大工作机构管理员、包保领导：选择所管区划。"))
     station = _choice_field(_("站点"), _("站点工作人员、包保领导：选择站点（含其下联络点）。"))
     department = _choice_field(_("职能部门"), _("职能部门经办人：选择部门。"))
+    is_lead = forms.BooleanField(
+        label=_("部门牵头负责人"),
+        required=False,
+        help_text=_("仅职能部门经办人：交办件逾期未办时，牵头负责人会收到提醒。"),
+    )
 
     def __init__(
         self,
@@ -104,6 +109,8 @@ class GrantForm(forms.Form):
         role = data.get("role")
         if not role:
             return data
+        if data.get("is_lead") and role != Role.DEPARTMENT_HANDLER:
+            self.add_error("is_lead", _("只有职能部门经办人可以设为牵头负责人。"))
         needed = SCOPE_OF_ROLE.get(role, ())
         chosen = [name for name in ("region", "station", "department") if data.get(name)]
         if not needed:

@@ -125,6 +125,7 @@ def user_create(request: HttpRequest, actor: Actor) -> HttpResponse:
                     email=data["email"],
                     role=data["role"],
                     ip_address=services.client_ip(request),
+                    is_lead=bool(data.get("is_lead")),
                     **_scope_objects(form),
                 )
             except InvalidInput as exc:
@@ -198,7 +199,12 @@ def user_detail(request: HttpRequest, actor: Actor, user_id: int) -> HttpRespons
         if form.is_valid():
             try:
                 services.role_grant_create(
-                    actor=actor, user=account, role=form.cleaned_data["role"], ip_address=ip, **_scope_objects(form)
+                    actor=actor,
+                    user=account,
+                    role=form.cleaned_data["role"],
+                    ip_address=ip,
+                    is_lead=bool(form.cleaned_data.get("is_lead")),
+                    **_scope_objects(form),
                 )
             except InvalidInput as exc:
                 _apply_errors(form, exc)

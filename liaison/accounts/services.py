@@ -125,9 +125,16 @@ def _write_grant(
     department: Any,
     reason: str,
     ip_address: str | None = None,
+    is_lead: bool = False,
 ) -> RoleGrant:
     grant = RoleGrant(
-        user=user, role=role, region=region, station=station, department=department, granted_by=actor.user
+        user=user,
+        role=role,
+        region=region,
+        station=station,
+        department=department,
+        granted_by=actor.user,
+        is_lead=bool(is_lead) and role == Role.DEPARTMENT_HANDLER,
     )
     try:
         grant.full_clean()
@@ -145,7 +152,7 @@ def _write_grant(
         action="role.granted",
         target=user,
         reason=reason,
-        changes={"role": role, "scope": _scope_label(grant)},
+        changes={"role": role, "scope": _scope_label(grant), **({"is_lead": True} if grant.is_lead else {})},
         ip_address=ip_address,
     )
     return grant
@@ -162,8 +169,10 @@ def role_grant_create(
     department: Any = None,
     reason: str = "",
     ip_address: str | None = None,
+    is_lead: bool = False,
 ) -> RoleGrant:
-    """Grant a role; an office admin may grant only within his own subtree (SECURITY.md S19)."""
+    """Grant a role (a department handler's may make him its lead handler); an office admin may
+    grant only within his own subtree (SECURITY.md S19)."""
     _check_grant(actor, role=role, region=region, station=station, department=department)
     return _write_grant(
         actor,
@@ -174,6 +183,7 @@ def role_grant_create(
         department=department,
         reason=reason,
         ip_address=ip_address,
+        is_lead=is_lead,
     )
 
 
@@ -258,6 +268,7 @@ def user_create(
     work_phone: str = "",
     email: str = "",
     ip_address: str | None = None,
+    is_lead: bool = False,
 ) -> CreatedUser:
     """Create an account with its first grant and a one-time password it must change at login."""
     if not can_manage_users(actor):
@@ -295,6 +306,7 @@ def user_create(
         department=department,
         reason="",
         ip_address=ip_address,
+        is_lead=is_lead,
     )
     return CreatedUser(user=user, password=password)
 

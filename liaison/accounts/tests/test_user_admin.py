@@ -356,3 +356,29 @@ def test_the_admin_links_are_for_admins_only(world: World, persona: str, shown: 
     page = world.web(persona).get("/manage/stations/" if persona != "handler" else "/").content.decode()
     assert ('href="/manage/users/"' in page) == shown
     assert ('href="/manage/audit/"' in page) == shown
+
+
+def test_a_department_handler_can_be_made_his_departments_lead_handler(world: World) -> None:
+    client = world.web("county_officer")
+    url = _detail(world, "other_handler")
+    department = world.departments["housing"]
+    data = {"action": "grant", "grant-role": Role.DEPARTMENT_HANDLER, "grant-department": department.pk}
+    assert client.post(url, {**data, "grant-is_lead": "on"}).status_code == 302
+    grant = RoleGrant.objects.get(user=world.users["other_handler"], department=department)
+    assert grant.is_lead
+    assert AuditEvent.objects.filter(action="role.granted", changes__is_lead=True).exists()
+
+
+def test_only_a_department_handler_can_be_a_lead_handler(world: World) -> None:
+    client = world.web("officer")
+    url = _detail(world, "station_staff")
+    data = {
+        "action": "grant",
+        "grant-role": Role.SPONSOR,
+        "grant-region": world.regions["qianfeng_community"].pk,
+        "grant-is_lead": "on",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 422
+    assert "只有职能部门经办人可以设为牵头负责人" in response.content.decode()
+    assert not RoleGrant.objects.filter(user=world.users["station_staff"], role=Role.SPONSOR).exists()
