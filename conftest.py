@@ -68,6 +68,22 @@ def _private_case_files(request: pytest.FixtureRequest, tmp_path_factory: pytest
 
 
 @pytest.fixture(autouse=True)
+def _case_categories(request: pytest.FixtureRequest) -> None:
+    """Database tests start with the case categories of migration 0002: a transactional test
+    (the browser journeys) flushes them away for the tests after it in the same worker."""
+    names = request.fixturenames
+    if "transactional_db" in names:
+        request.getfixturevalue("transactional_db")
+    elif "db" in names:
+        request.getfixturevalue("db")
+    else:
+        return
+    from liaison.testing.case_world import ensure_categories
+
+    ensure_categories()
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache() -> None:
     """Each test starts with an empty cache: a cached value (a public total, the regions with
     stations) must never carry one test's database ids into the next."""

@@ -103,7 +103,7 @@ def test_handler_signs_for_and_replies_then_the_deputy_answers_on_a_phone(
 
     phone = signed_in(new_context, live_server, world.users["deputy"], **PHONE)
     phone.goto("/my/duties/")
-    phone.get_by_role("link", name="我的诉求").tap()
+    phone.get_by_role("navigation", name="我的履职").get_by_role("link", name="我的诉求").tap()
     expect(phone.get_by_role("heading", level=1)).to_have_text("我的诉求")
     expect(phone.get_by_role("status")).to_contain_text("有 1 件诉求等您答复群众")
     card = phone.locator(f"#case-{case.pk}")

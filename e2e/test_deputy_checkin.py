@@ -143,7 +143,7 @@ def test_staff_log_a_walk_in_on_a_phone(phone_page: Page, world: World) -> None:
     shot(page, "walk-in-saved")
     walk_in = WalkIn.objects.get()
     assert walk_in.phone == "13912345678"
-    assert walk_in.case is not None and walk_in.case.status == "answered_on_spot"
+    assert walk_in.case is not None and walk_in.case.status == "answered"
     assert Case.objects.count() == 1
 
     page.goto(f"/manage/receptions/sessions/{session.pk}/desk/")

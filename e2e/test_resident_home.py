@@ -108,6 +108,11 @@ def test_keyboard_user_skips_to_the_content(desktop_page: Page, world: World) ->
     shot(page, "skip-link-focused", full_page=False)
     page.keyboard.press("Enter")
     expect(page.locator("main#main")).to_be_focused()
+    # The main content starts with the two things residents come for, then the search box.
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="有事找代表：提交诉求")).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="查询办理进度")).to_be_focused()
     page.keyboard.press("Tab")
     expect(page.get_by_label("输入地址或代表姓名")).to_be_focused()
 
