@@ -76,6 +76,8 @@ def _case_categories(request: pytest.FixtureRequest) -> None:
         request.getfixturevalue("transactional_db")
     elif "db" in names:
         request.getfixturevalue("db")
+    elif request.node.get_closest_marker("django_db") is not None:
+        request.getfixturevalue("_django_db_helper")
     else:
         return
     from liaison.testing.case_world import ensure_categories

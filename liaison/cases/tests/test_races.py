@@ -27,8 +27,9 @@ pytestmark = [
         "postgresql" not in str(settings.DATABASES["default"]["ENGINE"]),
         reason="races need concurrent writers: PostgreSQL only (SQLite takes one writer at a time)",
     ),
-    # serialized_rollback: the flush after each test would drop the categories the migrations seed.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    # The flush after each test drops the categories the migrations seed; the root conftest's
+    # `_case_categories` puts them back before each database test.
+    pytest.mark.django_db(transaction=True),
 ]
 
 
