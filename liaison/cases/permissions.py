@@ -31,16 +31,6 @@ def can_answer(actor: Any, case: Case) -> bool:
     return can_triage(actor, case) or (case.deputy_id is not None and case.deputy_id in actor.deputy_ids)
 
 
-def can_view(actor: Any, case: Case, referrals: list[Referral] | None = None) -> bool:
-    """See the case in the back office (departments: only through a referral to them)."""
-    if can_answer(actor, case):
-        return True
-    if actor.department_ids:
-        rows = referrals if referrals is not None else list(case.referrals.all())
-        return any(r.department_id in actor.department_ids for r in rows)
-    return False
-
-
 def can_handle_referral(actor: Any, referral: Referral) -> bool:
     """Accept, return, extend or reply: a handler of the referral's department."""
     return actor.is_system_admin or referral.department_id in actor.department_ids
@@ -74,7 +64,3 @@ def can_see_attachment(actor: Any, case: Case, *, referral_id: int | None, is_pu
     if referral_id is not None:
         return any(r.pk == referral_id and r.department_id in actor.department_ids for r in referrals)
     return is_public and any(r.department_id in actor.department_ids for r in referrals)
-
-
-def referral_is_open(referral: Referral) -> bool:
-    return referral.status in OPEN_REFERRAL_STATUSES

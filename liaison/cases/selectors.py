@@ -281,19 +281,6 @@ def cases_of_resident(*, user: Any) -> QuerySet[Case]:
     )
 
 
-def cases_of_phone(*, phone: str) -> QuerySet[Case]:
-    """The cases filed or followed with this phone (after a one-time code proved it)."""
-    key = codes.phone_hash(phone)
-    if not key:
-        return Case.objects.none()
-    followed = CaseFollower.objects.filter(case=OuterRef("pk"), phone_hash=key)
-    return (
-        Case.objects.filter(Q(resident_phone_hash=key) | Q(Exists(followed)))
-        .select_related("category", "station")
-        .order_by("-created_at", "-id")
-    )
-
-
 # Every submission names its category: the few dozen active ones are kept in memory for a
 # minute (and dropped at once when a category changes in this process).
 _category_cache: dict[str, Any] = {"at": 0.0, "by_code": {}}
